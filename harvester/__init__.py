@@ -1,0 +1,3 @@
+"""harvester: a Scrapy-based news article harvester with a SQL store."""
+
+__version__ = "0.1.0"
