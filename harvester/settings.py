@@ -40,3 +40,9 @@ REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
+
+EXTENSIONS = {
+    "harvester.stats_file.StatsFile": 500,
+}
+# Set to a path (``%(name)s`` = spider name) to get the crawl stats as JSON at the end of a crawl.
+HARVESTER_STATS_FILE = None

@@ -1,0 +1,35 @@
+"""The relational store: models, engines, migrations, saving and reading articles."""
+
+from harvester.db.engine import make_engine
+from harvester.db.migrate import (
+    SchemaOutdated,
+    current_revision,
+    downgrade,
+    ensure_schema,
+    head_revision,
+    upgrade,
+)
+from harvester.db.queries import EXPORT_FIELDS, iter_articles, site_summary
+from harvester.db.store import ArticleStore, SaveResult
+from harvester.db.types import NaiveDatetimeError, UTCDateTime
+from harvester.db.url import DEFAULT_DATABASE_URL, redact_url, resolve_database_url
+
+__all__ = [
+    "DEFAULT_DATABASE_URL",
+    "EXPORT_FIELDS",
+    "ArticleStore",
+    "NaiveDatetimeError",
+    "SaveResult",
+    "SchemaOutdated",
+    "UTCDateTime",
+    "current_revision",
+    "downgrade",
+    "ensure_schema",
+    "head_revision",
+    "iter_articles",
+    "make_engine",
+    "redact_url",
+    "resolve_database_url",
+    "site_summary",
+    "upgrade",
+]

@@ -1,0 +1,135 @@
+"""Schema versions: running the Alembic migrations from code and checking a database.
+
+The Alembic configuration is built here, not read from ``alembic.ini``, and the scripts are
+found through the ``migrations`` package, so this works from an installed package.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
+from sqlalchemy.engine import Connection, Engine
+
+import migrations
+from harvester.db.engine import make_engine
+
+UPGRADE_COMMAND = "harvester db upgrade"
+VERSION_TABLE = "alembic_version"
+
+_Command = Callable[[Config], None]
+
+
+class SchemaOutdated(Exception):
+    """The database schema is not the one this code needs; the message says what to run."""
+
+
+class MigrationIntegrityError(RuntimeError):
+    """A migration left rows that break a foreign key; it was rolled back."""
+
+
+def alembic_config() -> Config:
+    """An Alembic configuration pointing at the packaged migration scripts."""
+    config = Config()
+    script_location = str(Path(migrations.__file__).resolve().parent)
+    # Config values go through ConfigParser interpolation: a literal % must be doubled.
+    config.set_main_option("script_location", script_location.replace("%", "%%"))
+    return config
+
+
+def head_revision() -> str:
+    """The newest revision the code knows."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    if head is None:
+        raise RuntimeError("no migration scripts found")
+    return head
+
+
+def known_revisions() -> set[str]:
+    script = ScriptDirectory.from_config(alembic_config())
+    return {rev.revision for rev in script.walk_revisions()}
+
+
+def current_revision(engine: Engine | Connection) -> str | None:
+    """The revision the database is at, or None when it has never been migrated."""
+    if isinstance(engine, Connection):
+        return MigrationContext.configure(engine).get_current_revision()
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    """Migrate the database at ``url`` up to ``revision``, in one transaction."""
+    _run_command(url, lambda config: command.upgrade(config, revision))
+
+
+def downgrade(url: str, revision: str) -> None:
+    """Migrate the database at ``url`` down to ``revision`` ("base" removes every table)."""
+    _run_command(url, lambda config: command.downgrade(config, revision))
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Make sure the database is at the code's head revision before anything is stored.
+
+    A new database (no tables at all, or only an empty version table) is migrated to head.
+    A database at head passes. Anything else raises ``SchemaOutdated``: migrating an
+    existing database is an explicit step (``harvester db upgrade``), never a side effect.
+    """
+    head = head_revision()
+    with engine.begin() as conn:
+        tables = set(inspect(conn).get_table_names()) - {VERSION_TABLE}
+        revision = MigrationContext.configure(conn).get_current_revision()
+        if revision == head:
+            return
+        if not tables and revision is None:
+            _migrate_on(conn, lambda config: command.upgrade(config, "head"))
+            return
+    raise SchemaOutdated(_outdated_message(revision, head))
+
+
+def _outdated_message(revision: str | None, head: str) -> str:
+    if revision is None:
+        return (
+            f"database has tables but no schema revision, code needs {head}: "
+            f"run `{UPGRADE_COMMAND}` on a new database instead"
+        )
+    if revision not in known_revisions():
+        return (
+            f"database at revision {revision}, which this version of harvester does not know "
+            f"(code needs {head}): install a newer harvester"
+        )
+    return f"database at revision {revision}, code needs {head}: run `{UPGRADE_COMMAND}`"
+
+
+def _run_command(url: str, run: _Command) -> None:
+    # Foreign keys off on SQLite while migrating: batch mode rebuilds tables, which would
+    # otherwise cascade or fail on rows pointing at them. They are checked before commit.
+    engine = make_engine(url, sqlite_foreign_keys=False)
+    try:
+        with engine.begin() as conn:
+            _migrate_on(conn, run)
+            _check_foreign_keys(conn)
+    finally:
+        engine.dispose()
+
+
+def _migrate_on(conn: Connection, run: _Command) -> None:
+    config = alembic_config()
+    config.attributes["connection"] = conn
+    run(config)
+
+
+def _check_foreign_keys(conn: Connection) -> None:
+    if conn.dialect.name != "sqlite":
+        return
+    violations = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if violations:
+        raise MigrationIntegrityError(
+            f"migration rolled back: {len(violations)} foreign key violation(s), "
+            f"first: {tuple(violations[0])}"
+        )

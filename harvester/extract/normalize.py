@@ -1,0 +1,40 @@
+"""Text normalisation shared by every stored text field.
+
+NBSP and the other Unicode spaces become a plain space, runs of whitespace inside a
+paragraph fold to one space, zero-width characters disappear and the result is trimmed.
+Quotes, dashes and brackets are never touched.
+"""
+
+from __future__ import annotations
+
+import re
+
+NBSP = "\u00a0"
+
+# Every horizontal or vertical space a page may carry, NBSP included.
+_SPACES = re.compile(r"[\s\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
+# Invisible characters that only break word matching (zero-width space, BOM, word joiner).
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff]")
+
+
+def normalize_text(text: str | None) -> str:
+    """One paragraph or field value: spaces folded, NBSP gone, trimmed ("" for None)."""
+    if not text:
+        return ""
+    text = _INVISIBLE.sub("", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def normalize_block(text: str | None) -> str:
+    """Preformatted text: NBSP -> space, line breaks kept, each line's end and the block trimmed."""
+    if not text:
+        return ""
+    text = _INVISIBLE.sub("", text).replace(NBSP, " ").replace("\r\n", "\n").replace("\r", "\n")
+    lines = [line.rstrip() for line in text.split("\n")]
+    return "\n".join(lines).strip("\n").strip()
+
+
+def normalize_optional(text: str | None) -> str | None:
+    """``normalize_text`` that gives None for an empty result."""
+    value = normalize_text(text)
+    return value or None

@@ -1,0 +1,62 @@
+"""CSS selection on lxml trees, tolerant of bad selectors, plus small tree helpers."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from cssselect import SelectorError
+from lxml.cssselect import CSSSelector
+from lxml.html import HtmlElement
+
+from harvester.extract.normalize import normalize_text
+
+
+@lru_cache(maxsize=512)
+def _compiled(selector: str) -> CSSSelector | None:
+    try:
+        return CSSSelector(selector)
+    except (SelectorError, ValueError, SyntaxError):
+        return None
+
+
+def select(root: HtmlElement, selector: str) -> list[HtmlElement]:
+    """Elements under (or equal to) ``root`` matching ``selector``; [] for an invalid selector."""
+    compiled = _compiled(selector)
+    if compiled is None:
+        return []
+    return [el for el in compiled(root) if isinstance(el.tag, str)]
+
+
+def select_all(root: HtmlElement, selectors: tuple[str, ...]) -> list[HtmlElement]:
+    """Elements matching any of ``selectors``, selector by selector, without duplicates."""
+    seen: set[int] = set()
+    out: list[HtmlElement] = []
+    for selector in selectors:
+        for el in select(root, selector):
+            if id(el) not in seen:
+                seen.add(id(el))
+                out.append(el)
+    return out
+
+
+def text_of(el: HtmlElement) -> str:
+    """Normalised text content of an element (img alt excluded, as in the body)."""
+    return normalize_text(el.text_content())
+
+
+def is_inside(el: HtmlElement, ancestors: list[HtmlElement]) -> bool:
+    """True when ``el`` is one of ``ancestors`` or below one of them."""
+    targets = {id(a) for a in ancestors}
+    node: HtmlElement | None = el
+    while node is not None:
+        if id(node) in targets:
+            return True
+        node = node.getparent()
+    return False
+
+
+def class_tokens(el: HtmlElement) -> list[str]:
+    """The class names and the id of an element, lower-cased."""
+    names = (el.get("class") or "").lower().split()
+    ident = (el.get("id") or "").lower().strip()
+    return names + ([ident] if ident else [])

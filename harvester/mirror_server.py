@@ -1,0 +1,111 @@
+"""A loopback HTTP server for the offline site mirrors (demo and tests).
+
+A mirror is a folder whose files sit at the real site's URL paths:
+
+* a path ending in ``/`` is served from ``index.html`` in that folder, else ``index.xml``;
+* any other path from the file at exactly that path (a file with no extension is HTML);
+* a path with no file is a 404; query strings are ignored.
+
+It answers ``GET`` and ``HEAD`` only and binds to 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterator
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+MIRROR_SITES = ("worldofsoftware", "itpostnews", "budapestpost")
+
+
+def bundled_mirror(site: str) -> Path:
+    """The folder of a mirror shipped inside the package."""
+    root = Path(str(resources.files("harvester") / "mirrors" / site))
+    if not root.is_dir():
+        raise FileNotFoundError(f"no bundled mirror for site {site!r}")
+    return root
+
+
+def resolve_path(root: Path, url_path: str) -> Path | None:
+    """The mirror file that answers ``url_path``, or None (a 404)."""
+    path = unquote(urlsplit(url_path).path) or "/"
+    parts = [p for p in path.split("/") if p]
+    if any(p in (".", "..") for p in parts):
+        return None
+    target = root.joinpath(*parts) if parts else root
+    if path.endswith("/"):
+        for index in ("index.html", "index.xml"):
+            candidate = target / index
+            if candidate.is_file():
+                return candidate
+        return None
+    return target if target.is_file() else None
+
+
+def content_type(file: Path, body: bytes) -> str:
+    """The Content-Type header for a mirror file."""
+    suffix = file.suffix.lower()
+    if suffix == ".xml":
+        head = body[:512].lstrip()
+        if b"<rss" in head:
+            return "application/rss+xml; charset=utf-8"
+        if b"<feed" in head:
+            return "application/atom+xml; charset=utf-8"
+        return "application/xml; charset=utf-8"
+    if suffix == ".txt":
+        return "text/plain; charset=utf-8"
+    if suffix == ".json":
+        return "application/json"
+    return "text/html; charset=utf-8"
+
+
+def _handler_for(root: Path) -> type[BaseHTTPRequestHandler]:
+    class MirrorHandler(BaseHTTPRequestHandler):
+        server_version = "harvester-mirror/1"
+
+        def do_GET(self) -> None:  # noqa: N802 (http.server naming)
+            self._serve(with_body=True)
+
+        def do_HEAD(self) -> None:  # noqa: N802
+            self._serve(with_body=False)
+
+        def _serve(self, with_body: bool) -> None:
+            file = resolve_path(root, self.path)
+            if file is None:
+                body = b"<html><body><h1>404 Not Found</h1></body></html>"
+                self.send_response(HTTPStatus.NOT_FOUND)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+            else:
+                body = file.read_bytes()
+                self.send_response(HTTPStatus.OK)
+                self.send_header("Content-Type", content_type(file, body))
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if with_body:
+                self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            pass  # quiet: the crawl logs what matters
+
+    return MirrorHandler
+
+
+@contextlib.contextmanager
+def serve_mirror(root: Path, port: int = 0) -> Iterator[str]:
+    """Serve ``root`` on 127.0.0.1 in a background thread; yields the base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", port), _handler_for(Path(root)))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name=f"mirror:{root}", daemon=True)
+    thread.start()
+    try:
+        host, bound_port = server.server_address[:2]
+        yield f"http://{host}:{bound_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
