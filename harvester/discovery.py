@@ -37,9 +37,9 @@ def clean_url(url: str) -> str:
     return cleaned
 
 
-def sitemaps_in_robots(text: str, base_url: str) -> list[str]:
+def sitemaps_in_robots(body: bytes, base_url: str) -> list[str]:
     """The ``Sitemap:`` URLs of a robots.txt."""
-    return list(sitemap_urls_from_robots(text, base_url=base_url))
+    return list(sitemap_urls_from_robots(body, base_url=base_url))
 
 
 def parse_sitemap(body: bytes) -> SitemapEntries | None:
@@ -47,7 +47,7 @@ def parse_sitemap(body: bytes) -> SitemapEntries | None:
     if body[:2] == b"\x1f\x8b":
         try:
             body = gzip.decompress(body)
-        except OSError:
+        except (OSError, EOFError):
             return None
     try:
         sitemap = Sitemap(body)

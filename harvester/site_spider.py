@@ -113,7 +113,7 @@ class SiteSpider(scrapy.Spider):
     # --- discovery ----------------------------------------------------------------------------
 
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
-        sitemaps = sitemaps_in_robots(response.text, self._real(response))
+        sitemaps = sitemaps_in_robots(response.body, self._real(response))
         if sitemaps:
             for url in sitemaps:
                 yield self._request(url, self.parse_sitemap, priority=25)

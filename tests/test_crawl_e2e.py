@@ -189,3 +189,16 @@ def test_recrawl_is_idempotent_and_a_changed_page_updates_its_row(crawled: Crawl
     (body,) = crawled.rows("SELECT body_text FROM articles WHERE url = ?", golden.url)[0]
     assert "CHANGED" in body
     assert body != golden.body_text
+
+
+def test_crawl_into_an_outdated_database_stops_with_the_command_to_run(tmp_path: Path) -> None:
+    from harvester.db import upgrade
+
+    db_path = tmp_path / "old.db"
+    upgrade(f"sqlite:///{db_path}", "0001")
+    with serve_mirror(bundled_mirror("itpostnews")) as base_url:
+        outcome = scrapy_crawl("itpostnews", base_url, f"sqlite:///{db_path}", tmp_path / "run")
+    assert "harvester db upgrade" in outcome.log
+    assert outcome.stats.get("finish_reason") == "schema_outdated"
+    with closing(sqlite3.connect(db_path)) as db:
+        assert db.execute("SELECT count(*) FROM articles").fetchone() == (0,)

@@ -120,6 +120,13 @@ def test_ensure_schema_migrates_an_empty_database(engine: Engine) -> None:
     assert tables(engine) == TABLES_0002
 
 
+def test_ensure_schema_migrates_a_database_downgraded_to_base(url: str, engine: Engine) -> None:
+    upgrade(url)
+    downgrade(url, "base")  # leaves an empty alembic_version table behind
+    ensure_schema(engine)
+    assert current_revision(engine) == head_revision()
+
+
 def test_ensure_schema_passes_at_head(url: str, engine: Engine) -> None:
     upgrade(url)
     ensure_schema(engine)

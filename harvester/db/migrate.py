@@ -96,7 +96,7 @@ def _outdated_message(revision: str | None, head: str) -> str:
     if revision is None:
         return (
             f"database has tables but no schema revision, code needs {head}: "
-            f"run `{UPGRADE_COMMAND}` on a new database instead"
+            f"point harvester at a new database and run `{UPGRADE_COMMAND}`"
         )
     if revision not in known_revisions():
         return (

@@ -86,7 +86,7 @@ def _names_by_article(
         .order_by(links.c.article_id, links.c.position)
     )
     result: dict[int, list[str]] = defaultdict(list)
-    for article_id, name in rows.tuples():
+    for article_id, name in rows:
         result[article_id].append(name)
     return result
 

@@ -101,6 +101,14 @@ class ArticleStore:
         self._engine = engine
         self._extractor_version = extractor_version
 
+    @property
+    def engine(self) -> Engine:
+        return self._engine
+
+    def close(self) -> None:
+        """Release the engine's pooled connections (the store must not be used afterwards)."""
+        self._engine.dispose()
+
     def register_site(self, key: str, name: str, base_url: str | None = None) -> None:
         """Create or update the ``sites`` row for ``key`` with its display name and base URL."""
         with self._engine.begin() as conn:
@@ -202,14 +210,15 @@ def _replace_links(conn: Connection, link: _Link, article_id: int, names: Sequen
     conn.execute(delete(link.links).where(link.links.c.article_id == article_id))
     if not names:
         return
-    conn.execute(
-        insert_or_ignore(conn, link.names, [{"name": name} for name in names], conflict=["name"])
-    )
-    ids = dict(
-        conn.execute(
+    # Sorted, so concurrent saves take the unique-index locks in the same order.
+    new_rows = [{"name": name} for name in sorted(names)]
+    conn.execute(insert_or_ignore(conn, link.names, new_rows, conflict=["name"]))
+    ids: dict[str, int] = {
+        name: name_id
+        for name, name_id in conn.execute(
             select(link.names.c.name, link.names.c.id).where(link.names.c.name.in_(names))
-        ).tuples()
-    )
+        )
+    }
     conn.execute(
         link.links.insert(),
         [

@@ -29,4 +29,8 @@ class SiteRules:
     lead_image: tuple[str, ...] = ()  # <img> (src/data-src) or elements with data-source/href
     placeholder_image: re.Pattern[str] | None = None  # src/alt of "no image" placeholders
     never_dates: tuple[str, ...] = ()  # elements whose dates are never article dates
+    # Added by the extraction core (optional, defaults keep the original behaviour):
+    lead_image_after_title: bool = False  # take the first real <img> after the title h1
+    url_rewrites: tuple[tuple[re.Pattern[str], str], ...] = ()  # applied to the page URL when
+    # the page has no rel=canonical, e.g. (re.compile(r"/default\.htm$"), "/")
     extra: dict[str, str] = field(default_factory=dict)  # free-form hints, documented per use

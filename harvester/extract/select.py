@@ -60,3 +60,15 @@ def class_tokens(el: HtmlElement) -> list[str]:
     names = (el.get("class") or "").lower().split()
     ident = (el.get("id") or "").lower().strip()
     return names + ([ident] if ident else [])
+
+
+def image_src(el: HtmlElement) -> str | None:
+    """The real image URL of an element (lazy-loading attributes and srcset understood)."""
+    for attr in ("data-source", "data-src", "data-lazy-src", "data-original", "src", "href", "content"):
+        value = (el.get(attr) or "").strip()
+        if value and not value.startswith("data:"):
+            return value
+    srcset = (el.get("srcset") or el.get("data-srcset") or "").strip()
+    if srcset:
+        return srcset.split(",")[0].strip().split(" ")[0]
+    return None

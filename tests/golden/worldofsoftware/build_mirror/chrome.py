@@ -78,6 +78,15 @@ def _font_resizer(enabled: bool) -> str:
     return """<div class="wnav-holder font-resizer"><a href="#" class="font-resizer-trigger" data-title="Font Resizer"><span class="screen-reader-text">Font Resizer</span><strong>Aa</strong></a></div>"""
 
 
+def _sticky(title: str) -> str:
+    """The sticky 'Reading: {title}' bar (single posts only)."""
+    if not title:
+        return ""
+    return f"""<div id="s-title-sticky" class="s-title-sticky"><div class="s-title-sticky-left"><span class="sticky-title-label">Reading:</span> <span class="h4 sticky-title">{esc(title)}</span></div>
+<div class="sticky-share-list"><div class="t-shared-header meta-text"><i class="rbi rbi-share" aria-hidden="true"></i><span class="share-label">Share</span></div><div class="sticky-share-list-items effect-fadeout is-color"><a class="share-action share-trigger icon-facebook" href="#" rel="nofollow"><i class="rbi rbi-facebook" aria-hidden="true"></i></a><a class="share-action share-trigger icon-twitter" href="#" rel="nofollow"><i class="rbi rbi-twitter" aria-hidden="true"></i></a></div></div></div>
+"""
+
+
 def desktop_header(title: str, font_resizer: bool = True) -> str:
     """The Foxiz header-set-1: logo, menu, 'More' panel, sticky title, right-side widgets."""
     return f"""<div id="site-header" class="header-wrap rb-section header-set-1 header-1 header-wrapper style-shadow">
@@ -90,9 +99,7 @@ def desktop_header(title: str, font_resizer: bool = True) -> str:
 {_search_form("header-search-form is-form-layout")}
 {_collapse_footer()}
 </div></div></div></div>
-<div id="s-title-sticky" class="s-title-sticky"><div class="s-title-sticky-left"><span class="sticky-title-label">Reading:</span> <span class="h4 sticky-title">{esc(title)}</span></div>
-<div class="sticky-share-list"><div class="t-shared-header meta-text"><i class="rbi rbi-share" aria-hidden="true"></i><span class="share-label">Share</span></div><div class="sticky-share-list-items effect-fadeout is-color"><a class="share-action share-trigger icon-facebook" href="#" rel="nofollow"><i class="rbi rbi-facebook" aria-hidden="true"></i></a><a class="share-action share-trigger icon-twitter" href="#" rel="nofollow"><i class="rbi rbi-twitter" aria-hidden="true"></i></a></div></div></div>
-</div>
+{_sticky(title)}</div>
 <div class="navbar-right">
 <div class="wnav-holder widget-h-login header-dropdown-outer"><a href="https://worldofsoftware.org/wp-login.php" class="login-toggle is-login is-btn header-element" data-title="Sign In"><span>Sign In</span></a></div>
 <div class="wnav-holder header-dropdown-outer"><a href="#" class="dropdown-trigger notification-icon notification-trigger" aria-label="notification"><span class="notification-icon-inner"><i class="rbi rbi-notification" aria-hidden="true"></i></span></a>

@@ -1,0 +1,78 @@
+"""The extraction pipeline: decode -> parse -> metadata -> classify -> body -> text rules."""
+
+from __future__ import annotations
+
+import re
+
+from lxml.html import HtmlElement
+
+from harvester.extract.classify import listing_reason, soft_404_reason
+from harvester.extract.cleaning import drop_nodes, sanitized_html
+from harvester.extract.document import MalformedPage, decode, parse
+from harvester.extract.generic import MIN_BODY_WORDS, BodyCandidate, find_body
+from harvester.extract.metadata import PageMeta, dates_from_scope, read_metadata
+from harvester.extract.model import Article, ExtractionResult, NonArticle, PageClass
+from harvester.extract.rules import SiteRules
+
+_TAGS = re.compile(r"<[^>]*>|<!--.*?-->", re.DOTALL)
+
+
+def _article_scope(candidate: BodyCandidate) -> HtmlElement:
+    """Where article-level markup (time[datetime]) may be read: the enclosing <article>, else the body."""
+    node: HtmlElement | None = candidate.node
+    while node is not None:
+        if node.tag == "article":
+            return node
+        node = node.getparent()
+    return candidate.node
+
+
+def _article(meta: PageMeta, candidate: BodyCandidate, url: str) -> Article:
+    drop_nodes(candidate.cleaned, candidate.outcome.dropped, candidate.outcome.kept)
+    sources = dict(meta.sources)
+    sources["body"] = "selector" if candidate.origin in ("rules", "generic") else "detected"
+    return Article(
+        url=meta.url,
+        title=meta.title or "",
+        body=[p.text for p in candidate.paragraphs],
+        body_html=sanitized_html(candidate.cleaned, url),
+        authors=list(meta.authors),
+        published=meta.published,
+        modified=meta.modified,
+        section=meta.section,
+        tags=list(meta.tags),
+        lead_image=meta.lead_image,
+        description=meta.description,
+        language=meta.language,
+        sources=sources,
+    )
+
+
+def run(html: str | bytes | None, url: str, rules: SiteRules | None = None) -> ExtractionResult:
+    """Extract the article of one page, or say what else the page is."""
+    if not html:
+        return NonArticle(url, PageClass.EMPTY, "empty: no bytes")
+    text = decode(html)
+    if not _TAGS.sub("", text).strip():
+        return NonArticle(url, PageClass.EMPTY, "empty: no text")
+    try:
+        document = parse(text)
+    except MalformedPage as exc:
+        return NonArticle(url, PageClass.MALFORMED, f"malformed: {exc}")
+    meta = read_metadata(document.root, url, rules)
+    reason = soft_404_reason(document.root, meta)
+    if reason:
+        return NonArticle(url, PageClass.SOFT_404, reason)
+    reason = listing_reason(document.body, meta)
+    if reason:
+        return NonArticle(url, PageClass.LISTING, reason)
+    candidate = find_body(document.body, text, url, rules, meta.title, meta.title_node, meta.site_names)
+    if candidate is None:
+        return NonArticle(url, PageClass.TOO_SHORT, f"too short: no body container with {MIN_BODY_WORDS}+ words")
+    if candidate.words < MIN_BODY_WORDS:
+        return NonArticle(url, PageClass.TOO_SHORT, f"too short: body has {candidate.words} words")
+    if not meta.title:
+        return NonArticle(url, PageClass.MALFORMED, "malformed: no title in h1, og:title, JSON-LD or <title>")
+    if candidate.origin != "trafilatura":
+        dates_from_scope(_article_scope(candidate), rules, meta)
+    return _article(meta, candidate, url)

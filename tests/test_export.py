@@ -1,0 +1,99 @@
+"""Export: records from a real store written as JSONL and CSV, then parsed back."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from harvester.db import EXPORT_FIELDS, ArticleStore, iter_articles, make_engine, upgrade
+from harvester.db.testing import backends, empty_database_url
+from harvester.export import write_export
+from harvester.extract.model import Article
+
+SEEN = datetime(2025, 3, 1, 8, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture(params=backends())
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    url = empty_database_url(request.param, tmp_path)
+    upgrade(url)
+    engine = make_engine(url)
+    store = ArticleStore(engine)
+    store.save(
+        "budapestpost",
+        Article(
+            url="https://budapestpost.com/2025/03/01/orban/",
+            title="Orbán’s “plan”, explained",
+            body=["Első bekezdés, with a comma.", "Line two; with a semicolon\nand a newline."],
+            authors=["Anna Kovács", "Péter Nagy"],
+            published=datetime(2025, 3, 1, 9, 30, tzinfo=timezone(timedelta(hours=1))),
+            tags=["Politics", "Hungary"],
+            language="en",
+        ),
+        fetched_url="https://budapestpost.com/2025/03/01/orban/",
+        fetched_at=SEEN,
+    )
+    store.save(
+        "itpostnews",
+        Article(url="https://itpostnews.com/a/", title="No extras", body=["Just text."]),
+        fetched_url="https://itpostnews.com/a/",
+        fetched_at=SEEN,
+    )
+    yield engine
+    engine.dispose()
+
+
+def test_jsonl_round_trip(engine: Engine) -> None:
+    records = list(iter_articles(engine))
+    out = io.StringIO()
+    assert write_export(iter(records), "jsonl", out) == 2
+    text = out.getvalue()
+    lines = text.splitlines()
+    assert len(lines) == 2 and text.endswith("\n")
+    assert [json.loads(line) for line in lines] == records
+    assert "Orbán’s “plan”" in text  # ensure_ascii=False: characters as published
+
+
+def test_csv_round_trip(engine: Engine) -> None:
+    records = list(iter_articles(engine))
+    out = io.StringIO(newline="")
+    assert write_export(records, "csv", out) == 2
+    rows = list(csv.DictReader(io.StringIO(out.getvalue(), newline="")))
+    assert len(rows) == 2
+    assert list(rows[0]) == list(EXPORT_FIELDS)
+    for row, record in zip(rows, records, strict=True):
+        assert row == {name: _as_csv(record[name]) for name in EXPORT_FIELDS}
+    first = rows[0]
+    assert first["authors"].split("; ") == ["Anna Kovács", "Péter Nagy"]
+    assert first["tags"].split("; ") == ["Politics", "Hungary"]
+    assert first["body"] == records[0]["body"]  # commas, semicolons and newlines survive
+    assert first["published"] == "2025-03-01T08:30:00+00:00"
+    assert rows[1]["authors"] == "" and rows[1]["published"] == ""
+
+
+def _as_csv(value: Any) -> str:
+    if isinstance(value, list):
+        return "; ".join(value)
+    return "" if value is None else str(value)
+
+
+def test_empty_export_writes_only_the_csv_header() -> None:
+    out = io.StringIO(newline="")
+    assert write_export([], "csv", out) == 0
+    assert out.getvalue().strip() == ",".join(EXPORT_FIELDS)
+    jsonl = io.StringIO()
+    assert write_export([], "jsonl", jsonl) == 0
+    assert jsonl.getvalue() == ""
+
+
+def test_unknown_format_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown export format 'xml'"):
+        write_export([], "xml", io.StringIO())  # type: ignore[arg-type]
