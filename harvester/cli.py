@@ -11,7 +11,10 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from harvester.runner import CrawlResult
 
 EXAMPLE_QUERY = """\
 SELECT s.key AS site, a.title, group_concat(au.name, ', ') AS authors
@@ -164,14 +167,31 @@ def cmd_demo(args: argparse.Namespace) -> int:
         base_urls = {site: stack.enter_context(serve_mirror(bundled_mirror(site))) for site in MIRROR_SITES}
         for site, base in base_urls.items():
             print(f"serving the {site} mirror at {base}", file=sys.stderr)
-        overrides = dict(LOOPBACK_SETTINGS, DATABASE_URL=url, LOG_LEVEL="WARNING")
+        overrides = dict(LOOPBACK_SETTINGS, DATABASE_URL=url, LOG_LEVEL="ERROR")
         results = crawl({site: {"base_url": base} for site, base in base_urls.items()}, overrides)
+    for result in results:
+        print(_crawl_line(result), file=sys.stderr)
     failed = [r for r in results if r.finish_reason != "finished"]
     _print_summary(site_summary(engine), redact_url(url))
     engine.dispose()
     if failed:
         raise CommandError(", ".join(f"{r.site} crawl ended: {r.finish_reason}" for r in failed))
     return 0
+
+
+def _crawl_line(result: CrawlResult) -> str:
+    """One line of what a crawl saw, from its stats."""
+
+    def total(prefix: str) -> int:
+        return sum(v for k, v in result.stats.items() if k.startswith(prefix) and isinstance(v, int))
+
+    return (
+        f"{result.site}: {result.stats.get('response_received_count', 0)} pages fetched, "
+        f"{total('harvester/stored/new')} new / {total('harvester/stored/changed')} changed / "
+        f"{total('harvester/stored/unchanged')} unchanged articles, "
+        f"{total('harvester/non_article/')} non-articles, {total('harvester/error/')} failed fetches "
+        f"({result.finish_reason})"
+    )
 
 
 def _print_summary(rows: list[tuple[str, int, int]], url: str) -> None:

@@ -65,6 +65,8 @@ class StorePipeline:
             reactor.callLater(0, self._stop, "schema_outdated")
             return
         self.store = ArticleStore(engine)
+        spider = self.crawler.spider
+        self.store.register_site(spider.name, getattr(spider, "site_name", "") or spider.name, getattr(spider, "origin", None))
         self.crawler.spider.logger.info("storing articles in %s", redact_url(self.database_url))
 
     def _stop(self, reason: str) -> None:

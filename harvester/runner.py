@@ -65,7 +65,7 @@ def crawl(
     overrides: Mapping[str, Any] | None = None,
 ) -> list[CrawlResult]:
     """Crawl each site (spider name -> spider arguments) in one process; blocks until done."""
-    process = CrawlerProcess(project_settings(overrides), install_root_handler=True)
+    process = CrawlerProcess(project_settings(overrides))
     crawlers = []
     for name, arguments in sites.items():
         crawler = process.create_crawler(name)

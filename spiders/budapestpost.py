@@ -4,8 +4,10 @@ template), so several candidates, the structural rule, <br> splitting and text r
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from harvester.extract.rules import SiteRules
+from harvester.site_spider import SiteSpider
 
 _WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 
@@ -47,4 +49,30 @@ RULES = SiteRules(
     never_dates=("header", ".header-date", ".current-date", ".today", ".date-line", ".dateline", ".site-header"),
 )
 
-# --- spider ---
+ARTICLE_PATH = re.compile(r"/([a-z0-9]+(?:-[a-z0-9]+)*)")
+NOT_ARTICLE_SLUGS = frozenset({"news", "latest", "about", "contact", "privacy", "terms", "search", "tag",
+                               "tags", "author", "authors", "rss", "feed", "sitemap", "login", "register",
+                               "newsletter", "section", "category"})
+LISTING_PATH = re.compile(r"/(?:news/(?:page/\d+/)?)?")
+
+
+class BudapestPostSpider(SiteSpider):
+    """Budapest Post: articles at root-level slugs with no trailing slash, ``/{slug}``."""
+
+    name = "budapestpost"
+    site_name = "Budapest Post"
+    origin = "https://budapestpost.com"
+    rules = RULES
+    sitemap_paths = ("/sitemap.xml",)
+    feed_paths = ("/rss", "/feed")
+    listing_paths = ("/", "/news/")
+    follow_article_links = True  # the "Related Articles" list is the site's main cross-link
+
+    def is_article_url(self, url: str) -> bool:
+        parts = urlsplit(url)
+        match = ARTICLE_PATH.fullmatch(parts.path)
+        return bool(match) and not parts.query and match.group(1) not in NOT_ARTICLE_SLUGS
+
+    def is_listing_url(self, url: str) -> bool:
+        parts = urlsplit(url)
+        return not parts.query and bool(LISTING_PATH.fullmatch(parts.path))

@@ -4,8 +4,10 @@ structural rule and the generic fallback, never one class name (SITES.md §5).""
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from harvester.extract.rules import SiteRules
+from harvester.site_spider import SiteSpider
 
 RULES = SiteRules(
     key="itpostnews",
@@ -38,4 +40,31 @@ RULES = SiteRules(
     url_rewrites=((re.compile(r"/default\.html?$", re.IGNORECASE), "/"),),
 )
 
-# --- spider ---
+ARTICLE_PATH = re.compile(r"/news/([a-z0-9]+(?:-[a-z0-9]+)*)/(?:default\.htm)?")
+NOT_ARTICLE_SLUGS = frozenset({"page", "tag", "category", "author", "search"})
+LISTING_PATH = re.compile(r"/(?:news/(?:page/\d+/)?)?")
+
+
+class ITPostNewsSpider(SiteSpider):
+    """IT Post News: articles at ``/news/{slug}/default.htm`` (or ``/news/{slug}/``)."""
+
+    name = "itpostnews"
+    site_name = "IT Post News"
+    origin = "https://itpostnews.com"
+    rules = RULES
+    sitemap_paths = ("/sitemap.xml", "/sitemap_index.xml")
+    feed_paths = ("/feed/", "/rss")
+    listing_paths = ("/", "/news/")
+
+    def is_article_url(self, url: str) -> bool:
+        parts = urlsplit(url)
+        match = ARTICLE_PATH.fullmatch(parts.path)
+        return bool(match) and not parts.query and match.group(1) not in NOT_ARTICLE_SLUGS
+
+    def is_listing_url(self, url: str) -> bool:
+        parts = urlsplit(url)
+        return not parts.query and bool(LISTING_PATH.fullmatch(parts.path))
+
+    def article_key(self, url: str) -> str:
+        """``/news/x/default.htm`` and ``/news/x/`` are one article."""
+        return url.removesuffix("default.htm")

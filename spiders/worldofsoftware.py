@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from harvester.extract.rules import SiteRules
+from harvester.site_spider import SiteSpider
 
 # Foxiz containers that are boilerplate wherever they appear (SITES.md §4.4, §4.5).
 _STRIP = (
@@ -43,4 +45,35 @@ RULES = SiteRules(
                  "footer.footer-wrap", ".comment-box-wrap"),
 )
 
-# --- spider ---
+# WordPress permalinks /%postname%/; the rest of the root-level namespace is site pages.
+POST_PATH = re.compile(r"/([a-z0-9]+(?:-[a-z0-9]+)*)/")
+RESERVED_SLUGS = frozenset({"category", "tag", "author", "page", "feed", "search", "web-stories", "about",
+                            "about-us", "contact", "contact-us", "advertise", "comments", "login"})
+RESERVED_PREFIXES = ("privacy", "terms", "wp-", "cookie")
+LISTING_PATH = re.compile(r"/(?:category/[a-z0-9-]+(?:/[a-z0-9-]+)*/)?(?:page/\d+/)?")
+UNWANTED_SITEMAP = re.compile(r"taxonom|users|posts-page|(?:category|tag|author|page)-sitemap")
+
+
+class WorldOfSoftwareSpider(SiteSpider):
+    """World of Software: WordPress (Foxiz theme); posts at root-level slugs ``/{slug}/``."""
+
+    name = "worldofsoftware"
+    site_name = "World of Software"
+    origin = "https://worldofsoftware.org"
+    rules = RULES
+    sitemap_paths = ("/wp-sitemap.xml", "/sitemap_index.xml", "/sitemap.xml")
+    feed_paths = ("/feed/",)
+    listing_paths = ("/",)
+
+    def is_article_url(self, url: str) -> bool:
+        parts = urlsplit(url)
+        match = POST_PATH.fullmatch(parts.path)
+        return bool(match) and not parts.query and match.group(1) not in RESERVED_SLUGS \
+            and not match.group(1).startswith(RESERVED_PREFIXES)
+
+    def is_listing_url(self, url: str) -> bool:
+        parts = urlsplit(url)
+        return not parts.query and bool(LISTING_PATH.fullmatch(parts.path))
+
+    def is_wanted_sitemap(self, url: str) -> bool:
+        return not UNWANTED_SITEMAP.search(urlsplit(url).path)

@@ -28,7 +28,7 @@ BOILERPLATE_PARTS = frozenset(
         "subscribe", "subscription", "related", "readmore", "comment", "comments", "breadcrumb",
         "breadcrumbs", "reaction", "reactions", "promo", "promotion", "popup", "modal", "cookie", "cookies",
         "consent", "gdpr", "sidebar", "pagination", "byline", "meta", "disqus", "outbrain", "taboola",
-        "respond", "login", "signup", "tags", "tagcloud",
+        "respond", "login", "signup", "tags", "tagcloud", "toc",
     }
 )
 # Consecutive parts that together mark boilerplate.
@@ -37,7 +37,8 @@ BOILERPLATE_PAIRS = frozenset(
         ("read", "also"), ("read", "more"), ("see", "also"), ("also", "read"), ("author", "box"),
         ("author", "bio"), ("author", "card"), ("about", "author"), ("tag", "bar"), ("tag", "list"),
         ("post", "tags"), ("load", "more"), ("show", "more"), ("no", "image"), ("skip", "link"),
-        ("more", "stories"), ("you", "might"), ("sign", "up"),
+        ("more", "stories"), ("you", "might"), ("sign", "up"), ("author", "line"), ("author", "name"),
+        ("author", "info"), ("table", "contents"), ("table", "of"), ("author", "meta"), ("post", "author"), ("entry", "author"), ("author", "wrap"),
     }
 )
 # Whole class names / ids that mark hidden or injected content.

@@ -19,7 +19,7 @@ SOFT_404 = re.compile(
     re.IGNORECASE,
 )
 MAX_404_TITLE_WORDS = 12
-MIN_TEASERS = 5
+MIN_TEASERS = 3
 """A page with this many headline links and no article markers is a listing."""
 LONG_TEXT_CHARS = 600
 """Direct paragraph text of one container that marks an article."""

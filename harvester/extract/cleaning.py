@@ -8,6 +8,7 @@ elements join without added spaces; an image's alt text is not body text.
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass
 
 import lxml.html
@@ -42,6 +43,7 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {"img": {"src", "alt"}, "a": {"href"}}
 LINK_REL = "nofollow noopener"
+_SPACE_BEFORE_CLOSE = re.compile(r"[ \t\n]+</(p|li|h[2-6]|figcaption|td|th|blockquote)>")
 
 
 @dataclass
@@ -157,10 +159,10 @@ def link_density(root: HtmlElement) -> float:
 
 def drop_nodes(root: HtmlElement, dropped: list[Paragraph], kept: list[Paragraph]) -> None:
     """Remove from the HTML the blocks whose every paragraph was dropped by the text rules."""
-    kept_nodes = {id(p.node) for p in kept}
+    kept_nodes = {p.node for p in kept}
     for paragraph in dropped:
         node = paragraph.node
-        if node is root or id(node) in kept_nodes or node.getparent() is None:
+        if node is root or node in kept_nodes or node.getparent() is None:
             continue
         node.drop_tree()
 
@@ -188,4 +190,5 @@ def sanitized_html(root: HtmlElement, base_url: str) -> str:
         url_schemes={"http", "https", "mailto"},
         strip_comments=True,
     )
-    return html.replace("\u00a0", " ").replace("&nbsp;", " ").strip()
+    html = html.replace("\u00a0", " ").replace("&nbsp;", " ")
+    return _SPACE_BEFORE_CLOSE.sub(r"</\1>", html).strip()

@@ -120,18 +120,18 @@ def _in_boilerplate(el: HtmlElement, root: HtmlElement) -> bool:
 def structural_candidates(body: HtmlElement, title_node: HtmlElement | None) -> list[HtmlElement]:
     """The element after the title (or holding it) with the most direct paragraph text,
     plus its parent when the text is split over several sibling blocks."""
-    order = {id(el): i for i, el in enumerate(body.iter())}
-    title_pos = order.get(id(title_node), -1) if title_node is not None else -1
+    order = {el: i for i, el in enumerate(body.iter())}
+    title_pos = order.get(title_node, -1) if title_node is not None else -1
     ancestors = set()
     node = title_node
     while node is not None:
-        ancestors.add(id(node))
+        ancestors.add(node)
         node = node.getparent()
     scored = []
     for el in body.iter():
         if not isinstance(el.tag, str) or el.tag not in STRUCTURAL_TAGS:
             continue
-        if title_pos >= 0 and order[id(el)] < title_pos and id(el) not in ancestors:
+        if title_pos >= 0 and order[el] < title_pos and el not in ancestors:
             continue
         score = _direct_text(el)
         if score > 0:
@@ -193,14 +193,20 @@ def find_body(page_body: HtmlElement, html: str, url: str, rules: SiteRules | No
     def run(nodes: list[HtmlElement], origin: str) -> list[BodyCandidate]:
         return [evaluate(n, origin, rules, title, site_names) for n in nodes]
 
+    structural = structural_candidates(page_body, title_node)
+
+    def inside(nodes: list[HtmlElement]) -> list[HtmlElement]:
+        """Structural candidates nested in one of ``nodes`` (a more specific container)."""
+        return [s for s in structural if s not in nodes and any(_contains(n, s) for n in nodes)]
+
     if rules is not None and rules.body:
-        chosen = choose(run(select_all(page_body, rules.body), "rules"))
+        matched = select_all(page_body, rules.body)
+        chosen = choose(run(matched, "rules") + run(inside(matched), "structural"))
         if chosen is not None:
             return chosen
     generic = select_all(page_body, GENERIC_BODY_SELECTORS)
-    seen = {id(n) for n in generic}
-    structural = [n for n in structural_candidates(page_body, title_node) if id(n) not in seen]
-    chosen = choose(run(generic, "generic") + run(structural, "structural"))
+    seen = set(generic)
+    chosen = choose(run(generic, "generic") + run([n for n in structural if n not in seen], "structural"))
     if chosen is not None:
         return chosen
     container = trafilatura_body(html, url)

@@ -168,11 +168,6 @@ def find_authors(root: HtmlElement, rules: SiteRules | None, meta: PageMeta,
     names = clean_authors([v for v in raw if not v.strip().lower().startswith("http")])
     if names:
         meta.authors, meta.sources["authors"] = names, "meta"
-        return
-    scoped = select(root, "article [itemprop=author] [itemprop=name], article [itemprop=author], article a[rel=author]")
-    names = clean_authors([_value_of(el) for el in scoped[:3]])
-    if names:
-        meta.authors, meta.sources["authors"] = names, "selector"
 
 
 def _excluded(el: HtmlElement, never: list[HtmlElement]) -> bool:
@@ -228,10 +223,24 @@ def find_dates(root: HtmlElement, rules: SiteRules | None, meta: PageMeta,
 _UPDATED = re.compile(r"updat|modif", re.IGNORECASE)
 
 
+def _in_page_chrome(el: HtmlElement, scope: HtmlElement) -> bool:
+    """True inside navigation, sidebars, related lists, comments, or a <header> that does not
+    hold the article title (a site header with a "today" line)."""
+    if _outside_article(el, scope):
+        return True
+    node: HtmlElement | None = el
+    while node is not None and node is not scope:
+        if node.tag == "header" and not any(h.tag == "h1" for h in node.iter("h1")):
+            return True
+        node = node.getparent()
+    return False
+
+
 def dates_from_scope(scope: HtmlElement, rules: SiteRules | None, meta: PageMeta) -> None:
     """Last resort: time[datetime] inside the article (never in ``rules.never_dates``)."""
     never = select_all(scope.getroottree().getroot(), rules.never_dates) if rules else []
-    times = [t for t in scope.iter("time") if t.get("datetime") and not _excluded(t, never)]
+    times = [t for t in scope.iter("time")
+             if t.get("datetime") and not _excluded(t, never) and not _in_page_chrome(t, scope)]
     for el in times:
         updated = bool(_UPDATED.search(" ".join([el.get("class") or "", el.get("itemprop") or ""])))
         value = parse_machine_date(el.get("datetime"))
@@ -409,3 +418,63 @@ def read_metadata(root: HtmlElement, url: str, rules: SiteRules | None) -> PageM
     if meta.language:
         meta.sources["language"] = source
     return meta
+
+
+_SCOPE_SKIP_TAGS = frozenset({"nav", "aside", "footer", "form"})
+_SCOPE_SKIP_PARTS = frozenset({"related", "sidebar", "comment", "comments", "widget", "menu", "popular",
+                               "recommended", "footer", "respond", "navigation", "nav", "pagination"})
+
+
+def _outside_article(el: HtmlElement, scope: HtmlElement, skip_tags: frozenset[str] = _SCOPE_SKIP_TAGS) -> bool:
+    """True when ``el`` sits in navigation, a sidebar, related list or comments below ``scope``."""
+    node: HtmlElement | None = el
+    while node is not None and node is not scope:
+        if node.tag in skip_tags:
+            return True
+        for token in (node.get("class") or "").lower().split() + [(node.get("id") or "").lower()]:
+            if _SCOPE_SKIP_PARTS & set(re.split(r"[-_]+", token)):
+                return True
+        node = node.getparent()
+    return False
+
+
+def article_scope(title_node: HtmlElement | None, body_node: HtmlElement) -> HtmlElement:
+    """The smallest element holding both the title and the body (the body's parent without a title)."""
+    if title_node is None:
+        return body_node.getparent() if body_node.getparent() is not None else body_node
+    ancestors = set()
+    node: HtmlElement | None = title_node
+    while node is not None:
+        ancestors.add(node)
+        node = node.getparent()
+    node = body_node
+    while node is not None and node not in ancestors:
+        node = node.getparent()
+    return node if node is not None else body_node
+
+
+def _scoped(scope: HtmlElement, selector: str, skip_tags: frozenset[str] = _SCOPE_SKIP_TAGS) -> list[HtmlElement]:
+    return [el for el in select(scope, selector) if not _outside_article(el, scope, skip_tags)]
+
+
+def markup_from_scope(scope: HtmlElement, meta: PageMeta) -> None:
+    """Last resort for authors, section and tags: rel=author/category/tag links and microdata
+    inside the article (never in navigation, sidebars, related lists or comments)."""
+    if not meta.authors:
+        for selector in ("[itemprop=author] [itemprop=name]", "[itemprop=author]", "a[rel~=author]"):
+            names = clean_authors([_value_of(el) for el in _scoped(scope, selector)])
+            if names:
+                meta.authors, meta.sources["authors"] = names, "selector"
+                break
+    if meta.section is None:
+        for selector in ("[itemprop=articleSection]", "a[rel~=category]"):
+            # a category link may sit in a small <nav> (a kicker); site menus carry no rel=category
+            values = [v for v in (_value_of(el) for el in _scoped(scope, selector, _SCOPE_SKIP_TAGS - {"nav"})) if v]
+            if values:
+                meta.section, meta.sources["section"] = values[0], "selector"
+                break
+    if not meta.tags:
+        links = [el for el in _scoped(scope, "a[rel~=tag]") if "category" not in (el.get("rel") or "").lower()]
+        tags = list(dict.fromkeys(v for v in (_value_of(el).lstrip("#") for el in links) if v))
+        if tags:
+            meta.tags, meta.sources["tags"] = tags, "selector"

@@ -10,21 +10,23 @@ from harvester.extract.classify import listing_reason, soft_404_reason
 from harvester.extract.cleaning import drop_nodes, sanitized_html
 from harvester.extract.document import MalformedPage, decode, parse
 from harvester.extract.generic import MIN_BODY_WORDS, BodyCandidate, find_body
-from harvester.extract.metadata import PageMeta, dates_from_scope, read_metadata
+from harvester.extract.metadata import PageMeta, article_scope, dates_from_scope, markup_from_scope, read_metadata
 from harvester.extract.model import Article, ExtractionResult, NonArticle, PageClass
 from harvester.extract.rules import SiteRules
+from harvester.extract.textrules import drop_bylines
 
 _TAGS = re.compile(r"<[^>]*>|<!--.*?-->", re.DOTALL)
 
 
-def _article_scope(candidate: BodyCandidate) -> HtmlElement:
-    """Where article-level markup (time[datetime]) may be read: the enclosing <article>, else the body."""
+def _article_scope(title_node: HtmlElement | None, candidate: BodyCandidate) -> HtmlElement:
+    """Where article dates (time[datetime]) may be read: the enclosing <article>, else the
+    smallest element holding the title and the body."""
     node: HtmlElement | None = candidate.node
     while node is not None:
         if node.tag == "article":
             return node
         node = node.getparent()
-    return candidate.node
+    return article_scope(title_node, candidate.node)
 
 
 def _article(meta: PageMeta, candidate: BodyCandidate, url: str) -> Article:
@@ -69,10 +71,12 @@ def run(html: str | bytes | None, url: str, rules: SiteRules | None = None) -> E
     candidate = find_body(document.body, text, url, rules, meta.title, meta.title_node, meta.site_names)
     if candidate is None:
         return NonArticle(url, PageClass.TOO_SHORT, f"too short: no body container with {MIN_BODY_WORDS}+ words")
+    if candidate.origin != "trafilatura":
+        markup_from_scope(article_scope(meta.title_node, candidate.node), meta)
+        dates_from_scope(_article_scope(meta.title_node, candidate), rules, meta)
+    drop_bylines(candidate.outcome, meta.authors)
     if candidate.words < MIN_BODY_WORDS:
         return NonArticle(url, PageClass.TOO_SHORT, f"too short: body has {candidate.words} words")
     if not meta.title:
         return NonArticle(url, PageClass.MALFORMED, "malformed: no title in h1, og:title, JSON-LD or <title>")
-    if candidate.origin != "trafilatura":
-        dates_from_scope(_article_scope(candidate), rules, meta)
     return _article(meta, candidate, url)

@@ -29,12 +29,12 @@ def select(root: HtmlElement, selector: str) -> list[HtmlElement]:
 
 def select_all(root: HtmlElement, selectors: tuple[str, ...]) -> list[HtmlElement]:
     """Elements matching any of ``selectors``, selector by selector, without duplicates."""
-    seen: set[int] = set()
+    seen: set[HtmlElement] = set()
     out: list[HtmlElement] = []
     for selector in selectors:
         for el in select(root, selector):
-            if id(el) not in seen:
-                seen.add(id(el))
+            if el not in seen:
+                seen.add(el)
                 out.append(el)
     return out
 
@@ -46,10 +46,10 @@ def text_of(el: HtmlElement) -> str:
 
 def is_inside(el: HtmlElement, ancestors: list[HtmlElement]) -> bool:
     """True when ``el`` is one of ``ancestors`` or below one of them."""
-    targets = {id(a) for a in ancestors}
+    targets = set(ancestors)
     node: HtmlElement | None = el
     while node is not None:
-        if id(node) in targets:
+        if node in targets:
             return True
         node = node.getparent()
     return False

@@ -26,6 +26,12 @@ UI_STRINGS = frozenset(
     }
 )
 _UI_TRIM = " \t-–—•·|[](){}<>«»…:.!*_=~"
+# A paragraph that only points to another story: "Read also: <headline>".
+CROSS_LINK = re.compile(
+    r"^(?:read|see|also read|read more|more|related|recommended|watch|listen|don't miss|must read)"
+    r"(?: also| more| next| this)?\s*[:>»|]",
+    re.IGNORECASE,
+)
 HANDLE = re.compile(r"^[a-z0-9]+([._-][a-z0-9]+)+$")
 MIN_WORDS_BEFORE_STOP = 20
 """A stop pattern only ends the body once this many words of body came before it."""
@@ -75,6 +81,7 @@ def apply_text_rules(paragraphs: list[Paragraph], title: str | None, rules: Site
             break
         if (
             is_ui_string(text)
+            or CROSS_LINK.match(text)
             or text.casefold() == title_key
             or text.casefold() in names
             or any(p.search(text) for p in drop_patterns)
@@ -87,3 +94,18 @@ def apply_text_rules(paragraphs: list[Paragraph], title: str | None, rules: Site
     if outcome.kept and HANDLE.match(outcome.kept[-1].text):
         outcome.dropped.append(outcome.kept.pop())
     return outcome
+
+
+BYLINE = re.compile(r"^(?:by|written by|posted by|words by)\s*:?\s+\S.{0,80}$", re.IGNORECASE)
+BYLINE_ZONE = 3
+"""Bylines are only looked for among the first paragraphs of the body."""
+
+
+def drop_bylines(outcome: RuleOutcome, authors: list[str]) -> None:
+    """Drop a leading byline paragraph ("By Jane Doe", or an author's bare name)."""
+    names = {a.casefold() for a in authors}
+    for paragraph in list(outcome.kept[:BYLINE_ZONE]):
+        text = paragraph.text.casefold()
+        if text in names or (BYLINE.match(paragraph.text) and len(text.split()) <= 12):
+            outcome.kept.remove(paragraph)
+            outcome.dropped.append(paragraph)

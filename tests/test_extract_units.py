@@ -1,0 +1,181 @@
+"""Unit tests of the extraction stages: decoding, normalisation, cleaning, text rules,
+metadata and classification."""
+
+from __future__ import annotations
+
+import codecs
+import re
+from datetime import datetime, timedelta, timezone
+
+import lxml.html
+import pytest
+
+from harvester.extract import Article, NonArticle, PageClass, SiteRules, extract
+from harvester.extract.authors import clean_authors
+from harvester.extract.boilerplate import is_boilerplate_name
+from harvester.extract.cleaning import Paragraph, clean_container, paragraphs_of
+from harvester.extract.document import decode
+from harvester.extract.normalize import normalize_text
+from harvester.extract.textrules import apply_text_rules
+from harvester.extract.urls import canonical_url
+
+LONG = " ".join(["Sentence with several plain words in it."] * 8)  # 56 words
+
+
+def page(body: str, head: str = "", lang: str = "en") -> str:
+    return f"<html lang='{lang}'><head>{head}</head><body>{body}</body></html>"
+
+
+def paragraphs(fragment: str) -> list[str]:
+    root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    return [p.text for p in paragraphs_of(clean_container(root))]
+
+
+# --- decoding and normalisation ---------------------------------------------------------
+
+def test_decode_honours_bom_and_meta_charset() -> None:
+    assert decode(codecs.BOM_UTF8 + "café".encode()) == "café"
+    latin = "<meta charset='iso-8859-1'><p>café</p>".encode("latin-1")
+    assert "café" in decode(latin)
+    assert "\ufffd" in decode(b"<p>\xff</p>")  # undecodable UTF-8 is replaced, not fatal
+
+
+def test_normalize_nbsp_spaces_and_trim() -> None:
+    assert normalize_text("\u00a0 Kentucky,\u00a0studied \n  here\u00a0 ") == "Kentucky, studied here"
+    assert normalize_text("“quotes” – dashes [and] brackets") == "“quotes” – dashes [and] brackets"
+
+
+# --- cleaning ---------------------------------------------------------------------------
+
+def test_br_lines_and_bare_text_are_paragraphs() -> None:
+    assert paragraphs("<p>One<br>Two</p>Three<br><br>Four<div>Five</div>") == ["One", "Two", "Three", "Four", "Five"]
+
+
+def test_inline_joined_without_spaces_and_img_alt_ignored() -> None:
+    assert paragraphs("<p><span>Font Resizer</span><strong>Aa</strong> <img alt='Logo'>end</p>") == ["Font ResizerAa end"]
+
+
+def test_lists_headings_quotes_captions_tables() -> None:
+    fragment = ("<h2>Head</h2><ul><li>a<ul><li>b</li></ul></li></ul><blockquote><p>q1</p><p>q2</p></blockquote>"
+                "<figure><img src='x.jpg'><figcaption>cap</figcaption></figure>"
+                "<table><tr><th>k</th><th>v</th></tr><tr><td>1</td><td><b>2</b></td></tr></table>")
+    assert paragraphs(fragment) == ["Head", "a", "b", "q1", "q2", "cap", "k | v", "1 | 2"]
+
+
+def test_boilerplate_elements_removed_but_text_after_them_kept() -> None:
+    fragment = ("<p>keep</p><div class='inline-single-ad'><h6>ADVERTISEMENT</h6></div>tail"
+                "<div class='share-bar'>Share</div><blockquote class='twitter-tweet'><p>tweet</p></blockquote>"
+                "<div class='read-also'><a href='/x'>Other</a></div><script>x()</script><p>end</p>")
+    assert paragraphs(fragment) == ["keep", "tail", "end"]
+
+
+@pytest.mark.parametrize("name", ["header", "shadow", "download", "entry-content", "masthead", "loaded"])
+def test_token_match_spares_lookalike_names(name: str) -> None:
+    assert not is_boilerplate_name(name)
+
+
+@pytest.mark.parametrize("name", ["ad", "ad-wrap", "social_links", "read-also", "author-box", "tag-bar", "cookie-notice"])
+def test_token_match_finds_boilerplate_names(name: str) -> None:
+    assert is_boilerplate_name(name)
+
+
+def test_wrapper_with_unlucky_class_keeps_the_article() -> None:
+    assert paragraphs(f"<div class='has-sidebar'><p>{LONG}</p></div>") == [LONG]
+
+
+# --- text rules -------------------------------------------------------------------------
+
+def _run_rules(texts: list[str], title: str | None = None, rules: SiteRules | None = None) -> list[str]:
+    node = lxml.html.fragment_fromstring("<p>x</p>")
+    outcome = apply_text_rules([Paragraph(t, node, "p") for t in texts], title, rules)
+    return [p.text for p in outcome.kept]
+
+
+def test_ui_strings_title_and_final_handle_dropped() -> None:
+    texts = ["Title here", "body one", "ADVERTISEMENT", "- Advertisement -", "No Image", "body two",
+             "Show More", "helen.packer"]
+    assert _run_rules(texts, title="Title here") == ["body one", "body two"]
+
+
+def test_handle_only_dropped_when_final() -> None:
+    assert _run_rules(["john.doe", "body"]) == ["john.doe", "body"]
+
+
+def test_stop_rule_ends_body_after_some_text() -> None:
+    rules = SiteRules(key="t", stop_paragraphs=(re.compile(r"^AI Disclaimer:"),))
+    texts = ["AI Disclaimer: early", LONG, "AI Disclaimer: text", "after"]
+    assert _run_rules(texts, rules=rules) == [LONG]
+
+
+# --- metadata ---------------------------------------------------------------------------
+
+def test_canonical_drops_fragment_and_tracking() -> None:
+    url = "https://x.org/a/?id=3&utm_source=t&fbclid=1&gclid=2#top"
+    assert canonical_url(url) == "https://x.org/a/?id=3"
+
+
+def test_authors_cleaned_split_and_deduped() -> None:
+    raw = ["By Jane Doe, Senior Reporter", "jane@x.org", "John Roe and Jane Doe"]
+    assert clean_authors(raw) == ["Jane Doe", "John Roe"]
+
+
+def test_metadata_from_meta_and_broken_jsonld() -> None:
+    head = ("<title>Big story - Example News</title><link rel='canonical' href='/big-story/?utm_medium=x'>"
+            "<meta property='og:site_name' content='Example News'>"
+            "<meta property='article:published_time' content='2025-03-01T06:09:00+01:00'>"
+            "<meta property='article:tag' content='AI'><meta property='article:tag' content='Cloud'>"
+            "<meta property='og:image' content='/img/no-image.png'>"
+            "<script type='application/ld+json'>{broken</script>"
+            "<script type='application/ld+json'>{\"@graph\": [{\"@type\": \"NewsArticle\", "
+            "\"author\": {\"@type\": \"Person\", \"name\": \"By Ann Lee\"}, \"dateModified\": \"2025-03-02\", "
+            "\"articleSection\": [\"Tech\"], \"image\": {\"url\": \"https://x.org/lead.jpg\"}}]}</script>")
+    result = extract(page(f"<article><p>{LONG}</p></article>", head, lang="en-GB"), "https://x.org/big-story/")
+    assert isinstance(result, Article)
+    assert result.title == "Big story"
+    assert result.url == "https://x.org/big-story/"
+    assert result.authors == ["Ann Lee"]
+    assert result.published == datetime(2025, 3, 1, 6, 9, tzinfo=timezone(timedelta(hours=1)))
+    assert result.modified == datetime(2025, 3, 2, tzinfo=timezone.utc)
+    assert result.section == "Tech" and result.tags == ["AI", "Cloud"]
+    assert result.lead_image == "https://x.org/lead.jpg"  # the og:image placeholder is skipped
+    assert result.language == "en"
+    assert result.sources["authors"] == "json-ld" and result.sources["published"] == "meta"
+
+
+def test_visible_date_without_offset_is_not_a_date() -> None:
+    body = f"<div class='today'>Saturday, Feb 22, 2025</div><h1>T</h1><article><p>Published 1 March 2025</p><p>{LONG}</p></article>"
+    result = extract(page(body), "https://x.org/t")
+    assert isinstance(result, Article)
+    assert result.published is None and result.modified is None
+
+
+# --- classification ---------------------------------------------------------------------
+
+def test_empty_and_malformed() -> None:
+    assert extract(b"", "https://x.org/e").page_class is PageClass.EMPTY
+    assert extract("<html><body>  </body></html>", "https://x.org/e").page_class is PageClass.EMPTY
+    junk = bytes(range(256)) * 20
+    assert extract(junk, "https://x.org/m").page_class is PageClass.MALFORMED
+
+
+def test_soft_404_and_too_short() -> None:
+    result = extract(page("<h1>Page not found</h1><p>Sorry.</p>"), "https://x.org/a")
+    assert isinstance(result, NonArticle) and result.page_class is PageClass.SOFT_404
+    result = extract(page("<h1>Short</h1><article><p>Only a few words here.</p></article>"), "https://x.org/b")
+    assert isinstance(result, NonArticle) and result.page_class is PageClass.TOO_SHORT
+
+
+def test_listing_of_teasers() -> None:
+    teasers = "".join(f"<div class='teaser'><h2><a href='/s{i}'>Story {i} headline</a></h2><p>One line excerpt of story {i}.</p></div>"
+                      for i in range(6))
+    result = extract(page(f"<h1>News</h1>{teasers}"), "https://x.org/news/")
+    assert isinstance(result, NonArticle) and result.page_class is PageClass.LISTING
+    assert "6 article links" in result.reason
+
+
+def test_article_with_related_headlines_is_not_a_listing() -> None:
+    related = "".join(f"<h3><a href='/r{i}'>Related {i}</a></h3>" for i in range(8))
+    body = f"<h1>Title</h1><div class='x'>{''.join(f'<p>{LONG}</p>' for _ in range(3))}</div><div>{related}</div>"
+    result = extract(page(body), "https://x.org/title")
+    assert isinstance(result, Article)
+    assert result.body == [LONG] * 3
