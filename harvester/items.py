@@ -1,8 +1,13 @@
-"""The item that spiders yield and pipelines store."""
+"""The items that spiders yield and pipelines consume.
+
+Every fetched article page gives an ``ArticleItem``; every other fetch outcome (a page that is
+not an article, a failed fetch) gives a ``FetchOutcomeItem``, so the store can log each URL of a
+run and its outcome.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from harvester.extract.model import Article
@@ -11,6 +16,23 @@ from harvester.extract.model import Article
 @dataclass
 class ArticleItem:
     site: str  # site key, e.g. "worldofsoftware"
-    fetched_url: str  # the URL the page was fetched from (may differ from article.url)
+    fetched_url: str  # the real-site URL the page was fetched from (may differ from article.url)
     fetched_at: datetime  # timezone-aware UTC
     article: Article
+    status: int = 200
+    raw_body: bytes = b""  # the page exactly as received
+    headers: dict[str, str] = field(default_factory=dict)  # response headers (first value of each)
+
+
+@dataclass
+class FetchOutcomeItem:
+    """A fetch that stored no article: a non-article page or a failed request."""
+
+    site: str
+    url: str  # real-site URL
+    fetched_at: datetime
+    outcome: str  # "not_article" or "error"
+    reason: str  # page class ("listing", "empty", ...) or error kind ("http_404", "timeout", ...)
+    detail: str = ""  # human-readable explanation
+    status: int | None = None
+    size: int = 0  # bytes received

@@ -36,7 +36,7 @@ from harvester.discovery import (
     sitemaps_in_robots,
 )
 from harvester.extract import Article, SiteRules, extract
-from harvester.items import ArticleItem
+from harvester.items import ArticleItem, FetchOutcomeItem
 
 
 class SiteSpider(scrapy.Spider):
@@ -170,27 +170,36 @@ class SiteSpider(scrapy.Spider):
 
     # --- articles -----------------------------------------------------------------------------
 
-    def parse_article(self, response: Response) -> Iterator[ArticleItem | scrapy.Request]:
+    def parse_article(self, response: Response) -> Iterator[ArticleItem | FetchOutcomeItem | scrapy.Request]:
         real_url = self._real(response)
         if self.follow_article_links:
             links, _ = page_links(response.body, real_url)
             yield from self._article_requests(links, "article_links")
         result = extract(response.body, real_url, self.rules)
+        fetched_at = datetime.now(UTC)
         if isinstance(result, Article):
             self._count("articles_extracted")
             yield ArticleItem(
                 site=self.name,
                 fetched_url=real_url,
-                fetched_at=datetime.now(UTC),
+                fetched_at=fetched_at,
                 article=result,
+                status=response.status,
+                raw_body=response.body,
+                headers=_headers(response),
             )
             return
         self._count(f"non_article/{result.page_class.value}")
         self.logger.info("not an article [%s]: %s (%s)", result.page_class.value, real_url, result.reason)
+        yield FetchOutcomeItem(
+            site=self.name, url=real_url, fetched_at=fetched_at, outcome="not_article",
+            reason=result.page_class.value, detail=result.reason, status=response.status, size=len(response.body),
+        )
 
-    def on_error(self, failure: Failure) -> Iterator[scrapy.Request]:
+    def on_error(self, failure: Failure) -> Iterator[scrapy.Request | FetchOutcomeItem]:
         request = failure.request  # type: ignore[attr-defined]
         url = self.origins.to_real(request.url)
+        status: int | None = None
         if failure.check(HttpError):
             status = failure.value.response.status
             reason = f"http_{status}"
@@ -210,3 +219,17 @@ class SiteSpider(scrapy.Spider):
             return
         self._count(f"error/{reason}")
         self.logger.warning("fetch failed [%s]: %s", reason, url)
+        if request.callback == self.parse_article:
+            yield FetchOutcomeItem(
+                site=self.name, url=url, fetched_at=datetime.now(UTC), outcome="error",
+                reason=reason, detail=str(failure.value), status=status,
+            )
+
+
+def _headers(response: Response) -> dict[str, str]:
+    """Response headers as text, the first value of each."""
+    return {
+        key.decode("latin-1"): values[0].decode("latin-1")
+        for key, values in response.headers.items()
+        if values
+    }
