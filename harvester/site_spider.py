@@ -16,6 +16,7 @@ to the real origin are fetched from the mirror, and stored URLs use the real ori
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any, ClassVar
@@ -49,6 +50,11 @@ class SiteSpider(scrapy.Spider):
     feed_paths: ClassVar[tuple[str, ...]] = ()  # probed; a missing one is not an error
     listing_paths: ClassVar[tuple[str, ...]] = ("/",)
     follow_article_links: ClassVar[bool] = False  # also discover articles linked from articles
+    # URL shapes on the real origin: an article path whose group 1 (its slug) is not reserved,
+    # and listing paths worth following for links. URLs with a query string are neither.
+    article_path: ClassVar[re.Pattern[str] | None] = None
+    reserved_slugs: ClassVar[frozenset[str]] = frozenset()
+    listing_path: ClassVar[re.Pattern[str] | None] = None
 
     def __init__(self, *args: Any, base_url: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -61,12 +67,15 @@ class SiteSpider(scrapy.Spider):
     # --- site hooks ---------------------------------------------------------------------------
 
     def is_article_url(self, url: str) -> bool:
-        """Whether a real-origin URL is an article page."""
-        raise NotImplementedError
+        """Whether a real-origin URL is an article page (default: ``article_path`` and ``reserved_slugs``)."""
+        parts = urlsplit(url)
+        match = self.article_path.fullmatch(parts.path) if self.article_path else None
+        return bool(match) and not parts.query and match.group(1) not in self.reserved_slugs
 
     def is_listing_url(self, url: str) -> bool:
-        """Whether a real-origin URL is a listing page worth following for links."""
-        raise NotImplementedError
+        """Whether a real-origin URL is a listing page worth following for links (default: ``listing_path``)."""
+        parts = urlsplit(url)
+        return bool(self.listing_path and self.listing_path.fullmatch(parts.path)) and not parts.query
 
     def is_wanted_sitemap(self, url: str) -> bool:
         """Whether a child sitemap of an index can list articles (override to skip taxonomies)."""

@@ -4,7 +4,6 @@ template), so several candidates, the structural rule, <br> splitting and text r
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 from harvester.extract.rules import SiteRules
 from harvester.site_spider import SiteSpider
@@ -68,11 +67,6 @@ class BudapestPostSpider(SiteSpider):
     listing_paths = ("/", "/news/")
     follow_article_links = True  # the "Related Articles" list is the site's main cross-link
 
-    def is_article_url(self, url: str) -> bool:
-        parts = urlsplit(url)
-        match = ARTICLE_PATH.fullmatch(parts.path)
-        return bool(match) and not parts.query and match.group(1) not in NOT_ARTICLE_SLUGS
-
-    def is_listing_url(self, url: str) -> bool:
-        parts = urlsplit(url)
-        return not parts.query and bool(LISTING_PATH.fullmatch(parts.path))
+    article_path = ARTICLE_PATH
+    reserved_slugs = NOT_ARTICLE_SLUGS
+    listing_path = LISTING_PATH

@@ -4,7 +4,6 @@ structural rule and the generic fallback, never one class name (SITES.md §5).""
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 from harvester.extract.rules import SiteRules
 from harvester.site_spider import SiteSpider
@@ -56,14 +55,9 @@ class ITPostNewsSpider(SiteSpider):
     feed_paths = ("/feed/", "/rss")
     listing_paths = ("/", "/news/")
 
-    def is_article_url(self, url: str) -> bool:
-        parts = urlsplit(url)
-        match = ARTICLE_PATH.fullmatch(parts.path)
-        return bool(match) and not parts.query and match.group(1) not in NOT_ARTICLE_SLUGS
-
-    def is_listing_url(self, url: str) -> bool:
-        parts = urlsplit(url)
-        return not parts.query and bool(LISTING_PATH.fullmatch(parts.path))
+    article_path = ARTICLE_PATH
+    reserved_slugs = NOT_ARTICLE_SLUGS
+    listing_path = LISTING_PATH
 
     def article_key(self, url: str) -> str:
         """``/news/x/default.htm`` and ``/news/x/`` are one article."""

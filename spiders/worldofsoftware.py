@@ -65,15 +65,13 @@ class WorldOfSoftwareSpider(SiteSpider):
     feed_paths = ("/feed/",)
     listing_paths = ("/",)
 
-    def is_article_url(self, url: str) -> bool:
-        parts = urlsplit(url)
-        match = POST_PATH.fullmatch(parts.path)
-        return bool(match) and not parts.query and match.group(1) not in RESERVED_SLUGS \
-            and not match.group(1).startswith(RESERVED_PREFIXES)
+    article_path = POST_PATH
+    reserved_slugs = RESERVED_SLUGS
+    listing_path = LISTING_PATH
 
-    def is_listing_url(self, url: str) -> bool:
-        parts = urlsplit(url)
-        return not parts.query and bool(LISTING_PATH.fullmatch(parts.path))
+    def is_article_url(self, url: str) -> bool:
+        slug = urlsplit(url).path.strip("/")
+        return super().is_article_url(url) and not slug.startswith(RESERVED_PREFIXES)
 
     def is_wanted_sitemap(self, url: str) -> bool:
         return not UNWANTED_SITEMAP.search(urlsplit(url).path)
