@@ -6,12 +6,18 @@ Pure functions over response bodies; the spider base wires them to requests.
 from __future__ import annotations
 
 import gzip
+import re
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
+from datetime import UTC, datetime
+
+import courlan
 import feedparser
 import lxml.html
-from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+from dateutil.parser import isoparse
+from lxml import etree
+from scrapy.utils.sitemap import sitemap_urls_from_robots
 from w3lib.url import url_query_cleaner
 
 # Query parameters that only track where a click came from; never part of an article's identity.
@@ -24,11 +30,25 @@ FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+j
 
 
 @dataclass(frozen=True)
+class SitemapPage:
+    """One page a sitemap lists, with the dates it gives (timezone-aware, or None)."""
+
+    url: str
+    lastmod: datetime | None = None
+    published: datetime | None = None  # <news:publication_date> of a news sitemap
+
+    @property
+    def newest_date(self) -> datetime | None:
+        dates = [d for d in (self.published, self.lastmod) if d is not None]
+        return max(dates) if dates else None
+
+
+@dataclass(frozen=True)
 class SitemapEntries:
-    """What one sitemap document lists: child sitemaps (an index) or page URLs."""
+    """What one sitemap document lists: child sitemaps (an index) or pages."""
 
     sitemaps: list[str]
-    pages: list[str]
+    pages: list[SitemapPage]
 
 
 def clean_url(url: str) -> str:
@@ -43,35 +63,81 @@ def sitemaps_in_robots(body: bytes, base_url: str) -> list[str]:
 
 
 def parse_sitemap(body: bytes) -> SitemapEntries | None:
-    """Parse a sitemap or sitemap index (gzip accepted); None when it is not one."""
+    """Parse a sitemap, news sitemap or sitemap index (gzip accepted); None when it is not one."""
     if body[:2] == b"\x1f\x8b":
         try:
             body = gzip.decompress(body)
         except (OSError, EOFError):
             return None
+    parser = etree.XMLParser(recover=True, remove_comments=True, resolve_entities=False, no_network=True)
     try:
-        sitemap = Sitemap(body)
-    except Exception:  # lxml raises several types on junk input
+        root = etree.fromstring(body.strip(), parser=parser)
+    except (etree.XMLSyntaxError, ValueError):
         return None
-    locs = [entry["loc"].strip() for entry in sitemap if entry.get("loc")]
-    if sitemap.type == "sitemapindex":
-        return SitemapEntries(sitemaps=locs, pages=[])
-    if sitemap.type == "urlset":
-        return SitemapEntries(sitemaps=[], pages=locs)
-    return None
+    if root is None:
+        return None
+    kind = etree.QName(root).localname
+    if kind == "sitemapindex":
+        return SitemapEntries(sitemaps=[loc for entry in root if (loc := _child_text(entry, "loc"))], pages=[])
+    if kind != "urlset":
+        return None
+    pages = [
+        SitemapPage(
+            url=loc,
+            lastmod=parse_w3c_date(_child_text(entry, "lastmod")),
+            published=parse_w3c_date(_descendant_text(entry, "publication_date")),
+        )
+        for entry in root
+        if (loc := _child_text(entry, "loc"))
+    ]
+    return SitemapEntries(sitemaps=[], pages=pages)
 
 
-def feed_entry_links(body: bytes, base_url: str) -> list[str] | None:
-    """The entry links of an RSS/Atom feed; None when the body is not a feed."""
+def _child_text(element: etree._Element, name: str) -> str:
+    for child in element:
+        if isinstance(child.tag, str) and etree.QName(child).localname == name:
+            return (child.text or "").strip()
+    return ""
+
+
+def _descendant_text(element: etree._Element, name: str) -> str:
+    for child in element.iter():
+        if isinstance(child.tag, str) and etree.QName(child).localname == name:
+            return (child.text or "").strip()
+    return ""
+
+
+def parse_w3c_date(text: str | None) -> datetime | None:
+    """A W3C / ISO 8601 date as an aware datetime (a date or time without offset is taken as UTC)."""
+    if not text:
+        return None
+    try:
+        value = isoparse(text.strip())
+    except (ValueError, OverflowError):
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    url: str
+    published: datetime | None = None
+
+
+def feed_entries(body: bytes, base_url: str) -> list[FeedEntry] | None:
+    """The entries of an RSS/Atom/JSON feed, with their dates; None when the body is not a feed."""
     parsed = feedparser.parse(body)
     if not parsed.get("version") and not parsed.entries:
         return None
-    links: list[str] = []
+    entries: list[FeedEntry] = []
     for entry in parsed.entries:
         link = entry.get("link")
-        if link:
-            links.append(urljoin(base_url, link.strip()))
-    return links
+        if not link:
+            continue
+        stamp = entry.get("published_parsed") or entry.get("updated_parsed")
+        published = datetime(*stamp[:6], tzinfo=UTC) if stamp else None
+        entries.append(FeedEntry(urljoin(base_url, link.strip()), published))
+    return entries
 
 
 def page_links(html: str | bytes, base_url: str) -> tuple[list[str], list[str]]:
@@ -126,3 +192,52 @@ class OriginMap:
 def _bare_host(netloc: str) -> str:
     host = netloc.lower()
     return host[4:] if host.startswith("www.") else host
+
+
+# --- generic URL rules (for sites without a spider of their own) --------------------------------
+
+_DATE_IN_PATH = re.compile(r"/(?:19|20)\d{2}[/-](?:0?[1-9]|1[0-2])(?:[/-]|$)")
+_LONG_ID = re.compile(r"(?:^|[^0-9])\d{5,}(?:[^0-9]|$)")
+_NOT_ARTICLE_SEGMENTS = frozenset({
+    "about", "about-us", "contact", "contact-us", "privacy", "privacy-policy", "terms", "terms-of-use",
+    "imprint", "impressum", "login", "register", "signup", "subscribe", "newsletter", "search", "feed",
+    "rss", "sitemap", "tag", "tags", "topic", "topics", "author", "authors", "category", "categories",
+    "page", "advertise", "jobs", "careers", "cookie-policy", "wp-admin", "wp-content", "wp-json",
+})
+_FILE_SUFFIX = re.compile(r"\.(?!html?$|php$|aspx?$)[a-z0-9]{2,5}$", re.IGNORECASE)
+
+
+def looks_like_article_url(url: str) -> bool:
+    """Generic rule: a crawlable, non-navigation URL whose path looks like a story.
+
+    A story path has a slug of three or more words, a date, or a long numeric id, and no
+    segment that names a site page, taxonomy or feed. Query strings are not articles.
+    """
+    parts = urlsplit(url)
+    if parts.query or not courlan.validate_url(url)[0]:
+        return False
+    if courlan.is_navigation_page(url) or courlan.is_not_crawlable(url):
+        return False
+    segments = [s for s in parts.path.lower().split("/") if s]
+    if not segments or any(s in _NOT_ARTICLE_SEGMENTS for s in segments) or _FILE_SUFFIX.search(segments[-1]):
+        return False
+    slug = max(segments, key=lambda s: len(re.split(r"[-_]", s)))
+    words = [w for w in re.split(r"[-_.]", slug) if w and w not in ("default", "index", "htm", "html")]
+    return len(words) >= 3 or bool(_DATE_IN_PATH.search(parts.path)) or bool(_LONG_ID.search(slug))
+
+
+def looks_like_listing_url(url: str) -> bool:
+    """Generic rule: the home page, a section, or a paginated / taxonomy listing."""
+    parts = urlsplit(url)
+    if parts.query or courlan.is_not_crawlable(url):
+        return False
+    if courlan.is_navigation_page(url):
+        return True
+    segments = [s for s in parts.path.lower().split("/") if s]
+    if not segments:
+        return True
+    return (
+        len(segments) <= 2
+        and not _FILE_SUFFIX.search(segments[-1])
+        and all(len(s.split("-")) <= 2 and s not in _NOT_ARTICLE_SEGMENTS for s in segments)
+    )

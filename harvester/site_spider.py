@@ -1,14 +1,18 @@
-"""The shared base of the site spiders: discovery channels, article parsing, crawl stats.
+"""The shared base of all spiders: discovery channels, article parsing, crawl stats.
 
 A site spider (``spiders/<site>.py``) sets its name, real origin, extraction rules, where its
-sitemaps/feeds/listings are, and which URLs are articles or listings. This base does the rest:
+sitemaps/feeds/listings are, and which URLs are articles or listings. The generic ``news``
+spider crawls any sites with generic URL rules. This base does the rest:
 
-* ``robots.txt`` ``Sitemap:`` lines first (else the site's fallback sitemap paths), sitemap
-  indexes recursively, then feeds (declared and discovered through ``<link rel=alternate>``),
-  then listing pages with pagination up to ``HARVESTER_LISTING_DEPTH`` pages deep;
-* every page whose URL matches the article pattern is fetched once and extracted;
-* a page that is not an article, or a fetch that failed, is logged with its reason and
-  counted under ``harvester/non_article/<class>`` or ``harvester/error/<reason>``.
+* ``robots.txt`` ``Sitemap:`` lines first (else the fallback sitemap paths), sitemap indexes
+  recursively, news sitemaps with their publication dates; then feeds (probed paths and those
+  declared through ``<link rel=alternate>``); then listing pages with pagination, up to
+  ``HARVESTER_LISTING_DEPTH`` links deep;
+* every page whose URL is an article URL is fetched once per run and extracted;
+* ``-a since=DATE`` skips sitemap and feed entries dated before DATE;
+* a page that is not an article, or a fetch that failed, is logged with its reason, counted
+  under ``harvester/non_article/<class>`` or ``harvester/error/<reason>``, and yielded as a
+  ``FetchOutcomeItem`` for the store's fetch log.
 
 ``-a base_url=http://127.0.0.1:PORT`` crawls a mirror that has the real site's paths: links
 to the real origin are fetched from the mirror, and stored URLs use the real origin.
@@ -20,7 +24,7 @@ import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any, ClassVar
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy.http import Response
@@ -31,9 +35,10 @@ from twisted.python.failure import Failure
 from harvester.discovery import (
     OriginMap,
     clean_url,
-    feed_entry_links,
+    feed_entries,
     page_links,
     parse_sitemap,
+    parse_w3c_date,
     sitemaps_in_robots,
 )
 from harvester.extract import Article, SiteRules, extract
@@ -41,10 +46,10 @@ from harvester.items import ArticleItem, FetchOutcomeItem
 
 
 class SiteSpider(scrapy.Spider):
-    """Base class; subclasses set the class attributes below and the two URL predicates."""
+    """Base class; a site spider sets the class attributes, the generic spider overrides the hooks."""
 
     origin: ClassVar[str] = ""  # the real site, e.g. "https://worldofsoftware.org"
-    rules: ClassVar[SiteRules]
+    rules: ClassVar[SiteRules | None] = None  # None: generic extraction
     site_name: ClassVar[str] = ""
     sitemap_paths: ClassVar[tuple[str, ...]] = ("/sitemap.xml",)  # probed when robots.txt names none
     feed_paths: ClassVar[tuple[str, ...]] = ()  # probed; a missing one is not an error
@@ -56,15 +61,26 @@ class SiteSpider(scrapy.Spider):
     reserved_slugs: ClassVar[frozenset[str]] = frozenset()
     listing_path: ClassVar[re.Pattern[str] | None] = None
 
-    def __init__(self, *args: Any, base_url: str | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, base_url: str | None = None, since: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if not self.origin:
-            raise ValueError(f"{type(self).__name__} has no origin")
-        self.origins = OriginMap(self.origin, base_url)
-        self.allowed_domains = [urlsplit(self.origins.base_url).hostname or ""]
-        self._seen_articles: set[str] = set()
+        self.origin_maps = self.make_origin_maps(base_url)
+        if not self.origin_maps:
+            raise ValueError(f"{type(self).__name__} has no site to crawl")
+        self.allowed_domains = sorted({urlsplit(m.base_url).hostname or "" for m in self.origin_maps})
+        self.since = parse_w3c_date(since) if since else None
+        if since and self.since is None:
+            raise ValueError(f"since: not a date: {since!r} (use YYYY-MM-DD or ISO 8601)")
+        self._seen: set[str] = set()
 
     # --- site hooks ---------------------------------------------------------------------------
+
+    def make_origin_maps(self, base_url: str | None) -> list[OriginMap]:
+        """The sites this spider crawls (a site spider: its one origin, maybe at a mirror)."""
+        return [OriginMap(self.origin, base_url)] if self.origin else []
+
+    def site_key(self, url: str) -> str:
+        """The site key stored with an article from ``url``."""
+        return self.name
 
     def is_article_url(self, url: str) -> bool:
         """Whether a real-origin URL is an article page (default: ``article_path`` and ``reserved_slugs``)."""
@@ -94,18 +110,23 @@ class SiteSpider(scrapy.Spider):
         return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        yield self._request(self.origin + "/robots.txt", self.parse_robots, priority=30)
-        for path in self.feed_paths:
-            yield self._request(self.origin + path, self.parse_feed, priority=20, probe=True)
-        for path in self.listing_paths:
-            yield self._request(self.origin + path, self.parse_listing, priority=10, depth=0)
+        for site in self.origin_maps:
+            yield self._request(site.origin + "/robots.txt", self.parse_robots, priority=30)
+            for path in self.feed_paths:
+                yield self._request(site.origin + path, self.parse_feed, priority=20, probe=True)
+            for path in self.listing_paths:
+                yield self._request(site.origin + path, self.parse_listing, priority=10, depth=0)
+
+    def _site_of(self, url: str) -> OriginMap | None:
+        return next((site for site in self.origin_maps if site.is_site_url(url)), None)
 
     def _request(
         self, real_url: str, callback: Any, *, priority: int = 0, probe: bool = False, **cb_kwargs: Any
     ) -> scrapy.Request:
         """A request for a real-site URL; a ``probe`` (a guessed path) may be missing without error."""
+        site = self._site_of(real_url)
         return scrapy.Request(
-            self.origins.to_fetch(real_url),
+            site.to_fetch(real_url) if site else real_url,
             callback=callback,
             errback=self.on_error,
             priority=priority,
@@ -113,62 +134,89 @@ class SiteSpider(scrapy.Spider):
             meta={"harvester_probe": probe},
         )
 
-    def _real(self, response: Response) -> str:
-        return self.origins.to_real(response.url)
+    def _to_real(self, url: str) -> str:
+        site = self._site_of(url)
+        return site.to_real(url) if site else url
 
     def _count(self, key: str) -> None:
         self.crawler.stats.inc_value(f"harvester/{key}")
 
+    @property
+    def _seen_articles(self) -> set[str]:
+        """Article keys requested in this run; kept in the job state when a JOBDIR is used."""
+        state = getattr(self, "state", None)  # set by Scrapy's SpiderState extension with JOBDIR
+        if state is None:
+            return self._seen
+        return state.setdefault("harvester_seen_articles", self._seen)
+
+    def _too_old(self, date: datetime | None) -> bool:
+        return self.since is not None and date is not None and date < self.since
+
     # --- discovery ----------------------------------------------------------------------------
 
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
-        sitemaps = sitemaps_in_robots(response.body, self._real(response))
-        if sitemaps:
-            for url in sitemaps:
-                yield self._request(url, self.parse_sitemap, priority=25)
-        else:
-            yield from self._sitemap_probes()
+        real = self._to_real(response.url)
+        sitemaps = sitemaps_in_robots(response.body, real)
+        if not sitemaps:
+            yield from self._sitemap_probes(real)
+            return
+        for url in sitemaps:
+            yield self._request(self._to_real(url), self.parse_sitemap, priority=25)
 
-    def _sitemap_probes(self) -> Iterator[scrapy.Request]:
+    def _sitemap_probes(self, url: str) -> Iterator[scrapy.Request]:
+        site = self._site_of(url)
+        if site is None:
+            return
         for path in self.sitemap_paths:
-            yield self._request(self.origin + path, self.parse_sitemap, priority=25, probe=True)
+            yield self._request(site.origin + path, self.parse_sitemap, priority=25, probe=True)
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+        here = self._to_real(response.url)
         entries = parse_sitemap(response.body)
         if entries is None:
-            self.logger.warning("not a sitemap: %s", response.url)
+            self.logger.warning("not a sitemap: %s", here)
             self._count("discovery/bad_sitemap")
             return
         for url in entries.sitemaps:
-            if self.origins.is_site_url(url) and self.is_wanted_sitemap(url):
-                yield self._request(url, self.parse_sitemap, priority=25)
-        yield from self._article_requests(entries.pages, "sitemap")
+            real = self._to_real(urljoin(here, url))
+            if self._site_of(real) and self.is_wanted_sitemap(real):
+                yield self._request(real, self.parse_sitemap, priority=25)
+        fresh = [urljoin(here, page.url) for page in entries.pages if not self._too_old(page.newest_date)]
+        self._count_skipped(len(entries.pages) - len(fresh))
+        yield from self._article_requests(fresh, "sitemap")
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
-        links = feed_entry_links(response.body, self._real(response))
-        if links is None:
-            self.logger.warning("not a feed: %s", response.url)
+        entries = feed_entries(response.body, self._to_real(response.url))
+        if entries is None:
+            self.logger.warning("not a feed: %s", self._to_real(response.url))
             self._count("discovery/bad_feed")
             return
-        yield from self._article_requests(links, "feed")
+        fresh = [entry.url for entry in entries if not self._too_old(entry.published)]
+        self._count_skipped(len(entries) - len(fresh))
+        yield from self._article_requests(fresh, "feed")
+
+    def _count_skipped(self, count: int) -> None:
+        if count:
+            self.crawler.stats.inc_value("harvester/discovery/skipped_before_since", count)
 
     def parse_listing(self, response: Response, depth: int) -> Iterator[scrapy.Request]:
-        links, feeds = page_links(response.body, self._real(response))
+        links, feeds = page_links(response.body, self._to_real(response.url))
         for feed in feeds:
-            if self.origins.is_site_url(feed):
-                yield self._request(self.origins.to_real(feed), self.parse_feed, priority=20)
+            real = self._to_real(feed)
+            if self._site_of(real):
+                yield self._request(real, self.parse_feed, priority=20)
         yield from self._article_requests(links, "listing")
         if depth >= self.listing_depth:
             return
         for link in links:
-            real = clean_url(self.origins.to_real(link))
-            if self.origins.is_site_url(real) and self.is_listing_url(real):
+            real = clean_url(self._to_real(link))
+            if self._site_of(real) and self.is_listing_url(real) and not self.is_article_url(real):
                 yield self._request(real, self.parse_listing, priority=10, depth=depth + 1)
 
     def _article_requests(self, urls: Iterable[str], channel: str) -> Iterator[scrapy.Request]:
         for url in urls:
-            real = clean_url(self.origins.to_real(url))
-            if not self.origins.is_site_url(real) or not self.is_article_url(real):
+            real = clean_url(self._to_real(url))
+            if not self._site_of(real) or not self.is_article_url(real):
                 continue
             key = self.article_key(real)
             if key in self._seen_articles:
@@ -180,16 +228,17 @@ class SiteSpider(scrapy.Spider):
     # --- articles -----------------------------------------------------------------------------
 
     def parse_article(self, response: Response) -> Iterator[ArticleItem | FetchOutcomeItem | scrapy.Request]:
-        real_url = self._real(response)
+        real_url = self._to_real(response.url)
         if self.follow_article_links:
             links, _ = page_links(response.body, real_url)
             yield from self._article_requests(links, "article_links")
         result = extract(response.body, real_url, self.rules)
         fetched_at = datetime.now(UTC)
+        site = self.site_key(real_url)
         if isinstance(result, Article):
             self._count("articles_extracted")
             yield ArticleItem(
-                site=self.name,
+                site=site,
                 fetched_url=real_url,
                 fetched_at=fetched_at,
                 article=result,
@@ -201,13 +250,13 @@ class SiteSpider(scrapy.Spider):
         self._count(f"non_article/{result.page_class.value}")
         self.logger.info("not an article [%s]: %s (%s)", result.page_class.value, real_url, result.reason)
         yield FetchOutcomeItem(
-            site=self.name, url=real_url, fetched_at=fetched_at, outcome="not_article",
+            site=site, url=real_url, fetched_at=fetched_at, outcome="not_article",
             reason=result.page_class.value, detail=result.reason, status=response.status, size=len(response.body),
         )
 
     def on_error(self, failure: Failure) -> Iterator[scrapy.Request | FetchOutcomeItem]:
         request = failure.request  # type: ignore[attr-defined]
-        url = self.origins.to_real(request.url)
+        url = self._to_real(request.url)
         status: int | None = None
         if failure.check(HttpError):
             status = failure.value.response.status
@@ -220,7 +269,7 @@ class SiteSpider(scrapy.Spider):
             reason = type(failure.value).__name__
         if request.callback == self.parse_robots and reason.startswith("http_4"):
             self.logger.info("no robots.txt at %s; probing fallback sitemaps", url)
-            yield from self._sitemap_probes()
+            yield from self._sitemap_probes(url)
             return
         if request.meta.get("harvester_probe") and reason.startswith("http_4"):
             self.logger.info("probe missed [%s]: %s", reason, url)
@@ -230,7 +279,7 @@ class SiteSpider(scrapy.Spider):
         self.logger.warning("fetch failed [%s]: %s", reason, url)
         if request.callback == self.parse_article:
             yield FetchOutcomeItem(
-                site=self.name, url=url, fetched_at=datetime.now(UTC), outcome="error",
+                site=self.site_key(url), url=url, fetched_at=datetime.now(UTC), outcome="error",
                 reason=reason, detail=str(failure.value), status=status,
             )
 

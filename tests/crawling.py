@@ -23,8 +23,13 @@ class CrawlOutcome:
         return int(self.stats.get(f"harvester/{key}", 0))
 
 
-def scrapy_crawl(site: str, base_url: str, database_url: str, workdir: Path, *extra: str) -> CrawlOutcome:
-    """Run ``scrapy crawl SITE -a base_url=...`` in a subprocess, as a user would from the project folder."""
+def scrapy_crawl(
+    site: str, base_url: str, database_url: str, workdir: Path, *extra: str, site_arg: bool = False
+) -> CrawlOutcome:
+    """Run ``scrapy crawl SITE -a base_url=...`` in a subprocess, as a user would from the project folder.
+
+    With ``site_arg`` the URL is passed as ``-a site=...`` (the generic spider) instead.
+    """
     workdir.mkdir(parents=True, exist_ok=True)
     stats_file = workdir / f"{site}-stats.json"
     log_file = workdir / f"{site}.log"
@@ -34,7 +39,7 @@ def scrapy_crawl(site: str, base_url: str, database_url: str, workdir: Path, *ex
     env["HARVESTER_DATABASE_URL"] = database_url
     command = [
         sys.executable, "-m", "scrapy", "crawl", site,
-        "-a", f"base_url={base_url}",
+        "-a", f"{'site' if site_arg else 'base_url'}={base_url}",
         "-s", f"HARVESTER_STATS_FILE={stats_file}",
         "-s", f"LOG_FILE={log_file}",
         "-s", "LOG_LEVEL=INFO",

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import gzip
+from datetime import UTC, datetime
+
+import pytest
 
 from harvester.discovery import (
     OriginMap,
     clean_url,
-    feed_entry_links,
+    looks_like_article_url,
+    looks_like_listing_url,
+    feed_entries,
     page_links,
     parse_sitemap,
     sitemaps_in_robots,
@@ -55,7 +60,9 @@ def test_parse_sitemap_index_and_urlset() -> None:
     urlset = parse_sitemap(URLSET)
     assert urlset is not None
     assert urlset.sitemaps == []
-    assert urlset.pages == ["https://example.org/first-post/", "https://example.org/second-post/"]
+    assert [page.url for page in urlset.pages] == ["https://example.org/first-post/", "https://example.org/second-post/"]
+    assert urlset.pages[0].lastmod == datetime(2025, 3, 1, 6, 9, tzinfo=UTC)
+    assert urlset.pages[1].lastmod is None
 
 
 def test_parse_sitemap_accepts_gzip_and_rejects_junk() -> None:
@@ -66,13 +73,35 @@ def test_parse_sitemap_accepts_gzip_and_rejects_junk() -> None:
     assert parse_sitemap(b"\x1f\x8bgarbage") is None
 
 
-def test_feed_entry_links_rss_and_atom() -> None:
-    assert feed_entry_links(RSS, "https://example.org/feed/") == [
-        "https://example.org/one/",
-        "https://example.org/two/",
-    ]
-    assert feed_entry_links(ATOM, "https://example.org/feed/") == ["https://example.org/a"]
-    assert feed_entry_links(b"<html><body><p>hello</p></body></html>", "https://example.org/") is None
+def test_feed_entries_rss_and_atom() -> None:
+    rss = feed_entries(RSS, "https://example.org/feed/")
+    assert rss is not None
+    assert [e.url for e in rss] == ["https://example.org/one/", "https://example.org/two/"]
+    atom = feed_entries(ATOM, "https://example.org/feed/")
+    assert atom is not None
+    assert [(e.url, e.published) for e in atom] == [("https://example.org/a", datetime(2025, 1, 1, tzinfo=UTC))]
+    assert feed_entries(b"<html><body><p>hello</p></body></html>", "https://example.org/") is None
+
+
+NEWS_SITEMAP = b"""<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
+  <url><loc>https://example.org/a-story</loc>
+    <news:news><news:publication><news:name>X</news:name><news:language>en</news:language></news:publication>
+      <news:publication_date>2025-06-01T10:00:00+02:00</news:publication_date><news:title>A</news:title></news:news>
+  </url>
+  <url><loc>https://example.org/b-story</loc><lastmod>2025-05-02</lastmod></url>
+</urlset>"""
+
+
+def test_news_sitemap_keeps_publication_dates() -> None:
+    entries = parse_sitemap(NEWS_SITEMAP)
+    assert entries is not None
+    first, second = entries.pages
+    assert first.url == "https://example.org/a-story"
+    assert first.published == datetime(2025, 6, 1, 8, 0, tzinfo=UTC)
+    assert first.newest_date == first.published
+    assert second.published is None
+    assert second.lastmod == datetime(2025, 5, 2, tzinfo=UTC)
 
 
 def test_page_links_finds_links_and_declared_feeds() -> None:
@@ -110,3 +139,41 @@ def test_origin_map_without_base_url_is_identity() -> None:
     origins = OriginMap("https://example.org")
     assert origins.to_fetch("https://example.org/a/") == "https://example.org/a/"
     assert origins.to_real("https://example.org/a/") == "https://example.org/a/"
+
+
+@pytest.mark.parametrize(
+    "url, article",
+    [
+        ("https://example.com/2024/05/03/council-approves-new-budget/", True),
+        ("https://example.com/news/council-approves-new-budget-for-2025", True),
+        ("https://example.com/world/europe-68123456", True),
+        ("http://127.0.0.1:8080/tech/chip-maker-posts-record-profit/", True),
+        ("https://example.com/", False),
+        ("https://example.com/news/", False),
+        ("https://example.com/category/tech/page/2/", False),
+        ("https://example.com/tag/artificial-intelligence/", False),
+        ("https://example.com/author/jane-doe-smith/", False),
+        ("https://example.com/about-us/", False),
+        ("https://example.com/privacy-policy/", False),
+        ("https://example.com/?s=council+approves+budget", False),
+        ("https://example.com/wp-content/uploads/2024/05/some-big-photo-file.jpg", False),
+        ("https://example.com/council-approves-new-budget/feed/", False),
+    ],
+)
+def test_generic_article_url_rule(url: str, article: bool) -> None:
+    assert looks_like_article_url(url) is article
+
+
+@pytest.mark.parametrize(
+    "url, listing",
+    [
+        ("https://example.com/", True),
+        ("https://example.com/news/", True),
+        ("https://example.com/news/page/2/", True),
+        ("https://example.com/category/tech/", True),
+        ("https://example.com/2024/05/03/council-approves-new-budget/", False),
+        ("https://example.com/news/?page=2", False),
+    ],
+)
+def test_generic_listing_url_rule(url: str, listing: bool) -> None:
+    assert looks_like_listing_url(url) is listing
