@@ -6,15 +6,19 @@ A mirror is a folder whose files sit at the real site's URL paths:
 * any other path from the file at exactly that path (a file with no extension is HTML);
 * a path with no file is a 404; query strings are ignored.
 
-It answers ``GET`` and ``HEAD`` only and binds to 127.0.0.1.
+It answers ``GET`` and ``HEAD`` only, binds to 127.0.0.1, and answers conditional requests
+(``If-None-Match`` with the file's ETag, ``If-Modified-Since`` with its mtime) with 304, as real
+sites do, so incremental re-crawls can be tested.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import threading
 from collections.abc import Iterator
 from http import HTTPStatus
+from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
@@ -80,14 +84,40 @@ def _handler_for(root: Path) -> type[BaseHTTPRequestHandler]:
                 body = b"<html><body><h1>404 Not Found</h1></body></html>"
                 self.send_response(HTTPStatus.NOT_FOUND)
                 self.send_header("Content-Type", "text/html; charset=utf-8")
-            else:
-                body = file.read_bytes()
-                self.send_response(HTTPStatus.OK)
-                self.send_header("Content-Type", content_type(file, body))
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                if with_body:
+                    self.wfile.write(body)
+                return
+            body = file.read_bytes()
+            etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+            mtime = int(file.stat().st_mtime)
+            if self._not_modified(etag, mtime):
+                self.send_response(HTTPStatus.NOT_MODIFIED)
+                self.send_header("ETag", etag)
+                self.end_headers()
+                return
+            self.send_response(HTTPStatus.OK)
+            self.send_header("Content-Type", content_type(file, body))
             self.send_header("Content-Length", str(len(body)))
+            self.send_header("ETag", etag)
+            self.send_header("Last-Modified", formatdate(mtime, usegmt=True))
             self.end_headers()
             if with_body:
                 self.wfile.write(body)
+
+        def _not_modified(self, etag: str, mtime: int) -> bool:
+            """RFC 9110: If-None-Match wins over If-Modified-Since."""
+            if_none_match = self.headers.get("If-None-Match")
+            if if_none_match is not None:
+                return etag in [tag.strip() for tag in if_none_match.split(",")] or if_none_match.strip() == "*"
+            if_modified_since = self.headers.get("If-Modified-Since")
+            if if_modified_since:
+                try:
+                    return mtime <= parsedate_to_datetime(if_modified_since).timestamp()
+                except (TypeError, ValueError):
+                    return False
+            return False
 
         def log_message(self, format: str, *args: object) -> None:  # noqa: A002
             pass  # quiet: the crawl logs what matters
