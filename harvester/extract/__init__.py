@@ -4,10 +4,13 @@ Pure functions: nothing here imports Scrapy or the database, so spiders, re-extr
 and library users share one path.
 """
 
+import sys
+import types
+
 from harvester.extract.model import Article, ExtractionResult, NonArticle, PageClass
 from harvester.extract.rules import SiteRules
 
-__all__ = ["Article", "ExtractionResult", "NonArticle", "PageClass", "SiteRules", "extract"]
+__all__ = ["Article", "ExtractionResult", "NonArticle", "PageClass", "SiteRules", "extract", "extract_page"]
 
 
 def extract(html: str | bytes, url: str, rules: SiteRules | None = None) -> ExtractionResult:
@@ -19,3 +22,27 @@ def extract(html: str | bytes, url: str, rules: SiteRules | None = None) -> Extr
     from harvester.extract.pipeline import run
 
     return run(html, url, rules)
+
+
+def extract_page(html: str | bytes, url: str, site: str | SiteRules | None = None) -> ExtractionResult:
+    """``extract`` with ``site`` given as a site key (a spider name) or a ``SiteRules``.
+
+    A key is resolved through the site spiders, so only then is Scrapy imported.
+    """
+    rules = site
+    if isinstance(site, str):
+        from harvester.runner import site_rules  # imports Scrapy: only for a site key
+
+        rules = site_rules(site)
+    return extract(html, url, rules)  # type: ignore[arg-type]
+
+
+class _CallablePackage(types.ModuleType):
+    """Makes ``harvester.extract(html, url, site=None)`` work although ``harvester.extract`` is
+    this package: calling the package calls ``extract_page``."""
+
+    def __call__(self, html: str | bytes, url: str, site: str | SiteRules | None = None) -> ExtractionResult:
+        return extract_page(html, url, site)
+
+
+sys.modules[__name__].__class__ = _CallablePackage

@@ -1,4 +1,5 @@
-"""Page classification: soft 404s and listings (before the body), too-short pages (after)."""
+"""Page classification: bot challenges / consent walls, soft 404s and listings (before the body);
+paywall stubs and too-short pages (after)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from lxml.html import HtmlElement
 from harvester.extract.cleaning import link_density
 from harvester.extract.generic import _direct_text, structural_candidates
 from harvester.extract.metadata import PageMeta
-from harvester.extract.normalize import normalize_text
+from harvester.extract.normalize import count_words, normalize_text
 from harvester.extract.select import text_of
 
 SOFT_404 = re.compile(
@@ -72,8 +73,81 @@ def listing_reason(body: HtmlElement, meta: PageMeta) -> str | None:
         return None
     if has_long_text(body, meta):
         return None
-    paragraphs = sum(1 for p in body.iter("p") if len(text_of(p).split()) >= 8)
+    paragraphs = sum(1 for p in body.iter("p") if count_words(text_of(p)) >= 8)
     return (
         f"listing: {len(teasers)} article links, link density {link_density(body):.2f}, "
         f"{paragraphs} paragraphs, no article markers"
     )
+
+
+# Bot challenges and consent walls: what the page says instead of the article.
+CHALLENGE = re.compile(
+    r"\bjust a moment\b|\bchecking (?:if the site connection is secure|your browser)\b|\battention required\b|"
+    r"\bverify (?:that )?you are (?:a )?human\b|\bare you a robot\b|\bi'?m not a robot\b|\bcaptcha\b|"
+    r"\bpardon our interruption\b|\benable javascript and cookies to continue\b|\bddos protection\b|"
+    r"\baccess (?:to this page has been )?denied\b|\brequest unsuccessful\b|\bunusual traffic\b|"
+    r"\bbefore you continue\b|\bwe value your privacy\b|\bcookie consent\b|\bconsent to (?:the use of )?cookies\b|"
+    r"\baccept (?:all )?cookies to (?:continue|read|view)\b",
+    re.IGNORECASE,
+)
+CHALLENGE_MARKUP = re.compile(
+    r"cf-challenge|cf_chl_opt|challenge-platform|g-recaptcha|h-captcha|_Incapsula_Resource|px-captcha|"
+    r"captcha-delivery|consent-wall|consentwall",
+    re.IGNORECASE,
+)
+MAX_WALL_WORDS = 250
+"""A challenge or consent wall carries at most this many words of visible text."""
+# A subscription prompt in place of the rest of the article.
+PAYWALL = re.compile(
+    r"\bsubscribe (?:now )?to (?:continue|keep) reading\b|\b(?:this|the full) (?:article|story) is (?:only )?"
+    r"(?:available )?(?:for|to) (?:subscribers|members)\b|\bsubscribers only\b|\balready a subscriber\b|"
+    r"\bcontinue reading with a subscription\b|\bto read the full (?:article|story)\b|\bunlock this article\b|"
+    r"\bnur für abonnenten\b|\bjetzt weiterlesen mit\b|\bréservé aux abonnés\b|\bsólo para suscriptores\b",
+    re.IGNORECASE,
+)
+PAYWALL_MARKUP = re.compile(r"\bpaywall\b|\bpremium-wall\b|\bsubscription-wall\b|\bmetered-wall\b", re.IGNORECASE)
+MAX_PAYWALL_BODY_WORDS = 120
+"""A page whose body stops under this many words next to a subscription prompt is a paywall stub."""
+
+
+def _visible_text(body: HtmlElement) -> str:
+    skip = {"script", "style", "noscript", "template"}
+    parts = []
+    for el in body.iter():
+        if isinstance(el.tag, str) and el.tag not in skip and el.text:
+            parts.append(el.text)
+        if el.tail:
+            parts.append(el.tail)
+    return normalize_text(" ".join(parts))
+
+
+def blocked_reason(root: HtmlElement, body: HtmlElement, raw_html: str) -> str | None:
+    """A reason when the page is a bot challenge or consent wall with little else on it, else None."""
+    text = _visible_text(body)
+    if count_words(text) > MAX_WALL_WORDS:
+        return None
+    title = normalize_text(root.findtext(".//title"))
+    for label, value in (("title", title), ("text", text)):
+        match = CHALLENGE.search(value)
+        if match:
+            return f"blocked: {label} says {match.group(0)!r} ({count_words(text)} words on the page)"
+    match = CHALLENGE_MARKUP.search(raw_html)
+    if match:
+        return f"blocked: challenge markup {match.group(0)!r} ({count_words(text)} words on the page)"
+    return None
+
+
+def paywall_reason(root: HtmlElement, body: HtmlElement, body_words: int, raw_html: str,
+                   accessible_for_free: bool | None) -> str | None:
+    """A reason when the extracted body is a short teaser cut by a subscription prompt, else None."""
+    if body_words >= MAX_PAYWALL_BODY_WORDS:
+        return None
+    match = PAYWALL.search(_visible_text(body))
+    if match:
+        return f"paywall: {body_words}-word teaser, page says {match.group(0)!r}"
+    if accessible_for_free is False:
+        return f"paywall: {body_words}-word teaser, JSON-LD isAccessibleForFree is false"
+    match = PAYWALL_MARKUP.search(" ".join(el.get("class") or "" for el in body.iter() if isinstance(el.tag, str)))
+    if match:
+        return f"paywall: {body_words}-word teaser inside {match.group(0)!r} markup"
+    return None

@@ -34,12 +34,18 @@ class MalformedPage(ValueError):
 
 
 def decode(data: str | bytes) -> str:
-    """Text of the page: a BOM wins, then ``<meta charset>``, else UTF-8 with replacement."""
+    """Text of the page: a BOM wins, then valid UTF-8, then ``<meta charset>``, else UTF-8 with
+    replacement. Bytes that decode as UTF-8 without error are UTF-8 in practice, whatever a stale
+    ``<meta charset>`` says (pages re-encoded by a proxy or a cache keep their old declaration)."""
     if isinstance(data, str):
         return data
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return data[len(bom):].decode(encoding, errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
     match = _META_CHARSET.search(data[:4096])
     if match:
         name = match.group(1).decode("ascii", errors="ignore")

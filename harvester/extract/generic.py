@@ -11,7 +11,7 @@ from lxml.html import HtmlElement
 
 from harvester.extract.boilerplate import _is_generic_boilerplate
 from harvester.extract.cleaning import Paragraph, clean_container, link_density, paragraphs_of
-from harvester.extract.normalize import normalize_text
+from harvester.extract.normalize import count_words, normalize_text
 from harvester.extract.rules import SiteRules
 from harvester.extract.select import select_all
 from harvester.extract.textrules import RuleOutcome, apply_text_rules
@@ -28,6 +28,7 @@ GENERIC_BODY_SELECTORS: tuple[str, ...] = (
     ".post-body",
     "article",
 )
+FAVOR_PRECISION = False
 MIN_BODY_WORDS = 40
 """Under this many words a page has no article body (TOO_SHORT)."""
 MAX_LINK_DENSITY = 0.5
@@ -46,6 +47,7 @@ class BodyCandidate:
     cleaned: HtmlElement  # cleaned copy
     outcome: RuleOutcome
     link_density: float
+    stage: str = "generic"  # "rules" when the site's body selectors found it
 
     @property
     def paragraphs(self) -> list[Paragraph]:
@@ -53,7 +55,7 @@ class BodyCandidate:
 
     @property
     def words(self) -> int:
-        return sum(len(p.text.split()) for p in self.outcome.kept)
+        return sum(count_words(p.text) for p in self.outcome.kept)
 
     @property
     def score(self) -> float:
@@ -162,7 +164,7 @@ def trafilatura_body(html: str, url: str) -> HtmlElement | None:
 
     try:
         xml = trafilatura.extract(html, url=url, output_format="xml", include_comments=False,
-                                  favor_precision=True, include_tables=True, include_links=True)
+                                  favor_precision=FAVOR_PRECISION, include_tables=True, include_links=True)
     except Exception:  # noqa: BLE001 - the fallback must never crash extraction
         return None
     if not xml:
@@ -188,7 +190,7 @@ def trafilatura_body(html: str, url: str) -> HtmlElement | None:
 
 def find_body(page_body: HtmlElement, html: str, url: str, rules: SiteRules | None, title: str | None,
               title_node: HtmlElement | None, site_names: tuple[str, ...]) -> BodyCandidate | None:
-    """The article body: rule candidates first, then generic + structural, then trafilatura."""
+    """The article body: rule candidates first, then trafilatura and generic + structural."""
 
     def run(nodes: list[HtmlElement], origin: str) -> list[BodyCandidate]:
         return [evaluate(n, origin, rules, title, site_names) for n in nodes]
@@ -203,13 +205,19 @@ def find_body(page_body: HtmlElement, html: str, url: str, rules: SiteRules | No
         matched = select_all(page_body, rules.body)
         chosen = choose(run(matched, "rules") + run(inside(matched), "structural"))
         if chosen is not None:
+            chosen.stage = "rules"
             return chosen
     generic = select_all(page_body, GENERIC_BODY_SELECTORS)
     seen = set(generic)
-    chosen = choose(run(generic, "generic") + run([n for n in structural if n not in seen], "structural"))
-    if chosen is not None:
-        return chosen
-    container = trafilatura_body(html, url)
-    if container is None:
-        return None
-    return choose([evaluate(container, "trafilatura", rules, title, site_names)])
+
+    def markup() -> BodyCandidate | None:
+        return choose(run(generic, "generic") + run([n for n in structural if n not in seen], "structural"))
+
+    def fallback() -> BodyCandidate | None:
+        container = trafilatura_body(html, url)
+        return choose([evaluate(container, "trafilatura", rules, title, site_names)]) if container is not None else None
+
+    # Unknown site: trafilatura first (it measures better on the dev set, see bench/quality.py);
+    # a known site whose body selectors missed: the markup candidates its pages were tuned on.
+    first, second = (markup, fallback) if rules is not None else (fallback, markup)
+    return first() or second()

@@ -49,6 +49,7 @@ class PageMeta:
     language: str | None = None
     og_type: str | None = None
     jsonld_article: bool = False
+    accessible_for_free: bool | None = None  # JSON-LD isAccessibleForFree, when the page says
     site_names: tuple[str, ...] = ()
     sources: dict[str, str] = field(default_factory=dict)
 
@@ -392,6 +393,15 @@ def find_url(root: HtmlElement, url: str, rules: SiteRules | None) -> tuple[str,
     return canonical_url(result), "url"
 
 
+def _accessible_for_free(article: dict[str, Any] | None) -> bool | None:
+    value = article.get("isAccessibleForFree") if article is not None else None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    return None
+
+
 def read_metadata(root: HtmlElement, url: str, rules: SiteRules | None) -> PageMeta:
     """All metadata that does not need the body (see ``dates_from_scope`` for the rest)."""
     index = meta_index(root)
@@ -402,6 +412,7 @@ def read_metadata(root: HtmlElement, url: str, rules: SiteRules | None) -> PageM
     meta.site_names = _site_names(rules, index, items)
     meta.og_type = _first_meta(index, ("og:type",))
     meta.jsonld_article = article is not None
+    meta.accessible_for_free = _accessible_for_free(article)
     find_title(root, rules, meta, index, article)
     find_authors(root, rules, meta, index, article)
     find_dates(root, rules, meta, index, article)

@@ -17,6 +17,8 @@ class PageClass(str, enum.Enum):
     EMPTY = "empty"  # no content at all (0 bytes, or no text)
     TOO_SHORT = "too_short"  # some text, but no article body of useful length
     MALFORMED = "malformed"  # not parseable as an HTML document
+    BLOCKED = "blocked"  # bot challenge, captcha or consent wall served instead of the page
+    PAYWALL = "paywall"  # only a teaser and a subscription prompt
 
 
 @dataclass

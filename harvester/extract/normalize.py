@@ -38,3 +38,19 @@ def normalize_optional(text: str | None) -> str | None:
     """``normalize_text`` that gives None for an empty result."""
     value = normalize_text(text)
     return value or None
+
+
+# Han ideographs, kana: scripts written without spaces between words.
+_UNSPACED = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+UNSPACED_CHARS_PER_WORD = 2
+"""Characters of an unspaced script counted as one word (a rough average for Chinese/Japanese)."""
+
+
+def count_words(text: str) -> int:
+    """Words of ``text``: space-separated tokens, with runs of Chinese/Japanese characters
+    counted as one word per ``UNSPACED_CHARS_PER_WORD`` characters."""
+    total = 0
+    for token in text.split():
+        unspaced = len(_UNSPACED.findall(token))
+        total += max(1, unspaced // UNSPACED_CHARS_PER_WORD) if unspaced else 1
+    return total

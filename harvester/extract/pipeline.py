@@ -1,4 +1,5 @@
-"""The extraction pipeline: decode -> parse -> metadata -> classify -> body -> text rules."""
+"""The extraction pipeline: decode -> parse -> metadata -> classify (blocked, soft 404, listing) ->
+body -> text rules -> classify (paywall, too short) -> lead."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ import re
 
 from lxml.html import HtmlElement
 
-from harvester.extract.classify import listing_reason, soft_404_reason
-from harvester.extract.cleaning import drop_nodes, sanitized_html
+from harvester.extract.classify import MAX_PAYWALL_BODY_WORDS as MAX_WALL_BODY_WORDS
+from harvester.extract.classify import blocked_reason, listing_reason, paywall_reason, soft_404_reason
+from harvester.extract.cleaning import Paragraph, drop_nodes, sanitized_html
 from harvester.extract.document import MalformedPage, decode, parse
 from harvester.extract.generic import MIN_BODY_WORDS, BodyCandidate, find_body
+from harvester.extract.lead import find_lead
 from harvester.extract.metadata import PageMeta, article_scope, dates_from_scope, markup_from_scope, read_metadata
 from harvester.extract.model import Article, ExtractionResult, NonArticle, PageClass
 from harvester.extract.rules import SiteRules
@@ -27,6 +30,20 @@ def _article_scope(title_node: HtmlElement | None, candidate: BodyCandidate) -> 
             return node
         node = node.getparent()
     return article_scope(title_node, candidate.node)
+
+
+def add_lead(page_body: HtmlElement, meta: PageMeta, candidate: BodyCandidate) -> None:
+    """Put the page's lead (summary) first when the generic body left it out."""
+    kept = candidate.outcome.kept
+    if not kept:
+        return
+    known = {p.text for p in kept} | {meta.title or ""}
+    lead = find_lead(page_body, meta.title_node, kept[0].text, meta.description, known)
+    if lead:
+        node = candidate.cleaned.makeelement("p", {})
+        node.text = lead
+        candidate.cleaned.insert(0, node)
+        kept.insert(0, Paragraph(lead, node, "p"))
 
 
 def _article(meta: PageMeta, candidate: BodyCandidate, url: str) -> Article:
@@ -62,19 +79,28 @@ def run(html: str | bytes | None, url: str, rules: SiteRules | None = None) -> E
     except MalformedPage as exc:
         return NonArticle(url, PageClass.MALFORMED, f"malformed: {exc}")
     meta = read_metadata(document.root, url, rules)
-    reason = soft_404_reason(document.root, meta)
+    blocked = blocked_reason(document.root, document.body, text)
+    reason = None if blocked else soft_404_reason(document.root, meta)
     if reason:
         return NonArticle(url, PageClass.SOFT_404, reason)
-    reason = listing_reason(document.body, meta)
+    reason = None if blocked else listing_reason(document.body, meta)
     if reason:
         return NonArticle(url, PageClass.LISTING, reason)
     candidate = find_body(document.body, text, url, rules, meta.title, meta.title_node, meta.site_names)
+    if blocked and (candidate is None or candidate.words < MAX_WALL_BODY_WORDS):
+        return NonArticle(url, PageClass.BLOCKED, blocked)
+    reason = paywall_reason(document.root, document.body, candidate.words if candidate else 0, text,
+                            meta.accessible_for_free)
+    if reason:
+        return NonArticle(url, PageClass.PAYWALL, reason)
     if candidate is None:
         return NonArticle(url, PageClass.TOO_SHORT, f"too short: no body container with {MIN_BODY_WORDS}+ words")
     if candidate.origin != "trafilatura":
         markup_from_scope(article_scope(meta.title_node, candidate.node), meta)
         dates_from_scope(_article_scope(meta.title_node, candidate), rules, meta)
     drop_bylines(candidate.outcome, meta.authors)
+    if candidate.stage == "generic":
+        add_lead(document.body, meta, candidate)
     if candidate.words < MIN_BODY_WORDS:
         return NonArticle(url, PageClass.TOO_SHORT, f"too short: body has {candidate.words} words")
     if not meta.title:

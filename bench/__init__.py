@@ -1,0 +1,1 @@
+"""Quality benchmarks of the extractor (not shipped in the package)."""
