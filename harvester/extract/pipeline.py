@@ -11,9 +11,19 @@ from harvester.extract.classify import MAX_PAYWALL_BODY_WORDS as MAX_WALL_BODY_W
 from harvester.extract.classify import blocked_reason, listing_reason, paywall_reason, soft_404_reason
 from harvester.extract.cleaning import Paragraph, drop_nodes, sanitized_html
 from harvester.extract.document import MalformedPage, decode, parse
-from harvester.extract.generic import MIN_BODY_WORDS, BodyCandidate, find_body
+from harvester.extract.embedded import embedded_article
+from harvester.extract.generic import MIN_BODY_WORDS, BodyCandidate, choose, evaluate, find_body
+from harvester.extract.language import detect_language
 from harvester.extract.lead import find_lead
-from harvester.extract.metadata import PageMeta, article_scope, dates_from_scope, markup_from_scope, read_metadata
+from harvester.extract.metadata import (
+    PageMeta,
+    apply_embedded,
+    article_scope,
+    dates_from_scope,
+    markup_from_page,
+    markup_from_scope,
+    read_metadata,
+)
 from harvester.extract.model import Article, ExtractionResult, NonArticle, PageClass
 from harvester.extract.rules import SiteRules
 from harvester.extract.textrules import drop_bylines
@@ -49,11 +59,18 @@ def add_lead(page_body: HtmlElement, meta: PageMeta, candidate: BodyCandidate) -
 def _article(meta: PageMeta, candidate: BodyCandidate, url: str) -> Article:
     drop_nodes(candidate.cleaned, candidate.outcome.dropped, candidate.outcome.kept)
     sources = dict(meta.sources)
-    sources["body"] = "selector" if candidate.origin in ("rules", "generic") else "detected"
+    sources["body"] = {"rules": "selector", "generic": "selector", "embedded": "embedded"}.get(candidate.origin, "detected")
+    sources["body_html"] = sources["body"]
+    body = [p.text for p in candidate.paragraphs]
+    language = meta.language
+    if not language:
+        language = detect_language("\n".join([meta.title or "", *body]))
+        if language:
+            sources["language"] = "detected"
     return Article(
         url=meta.url,
         title=meta.title or "",
-        body=[p.text for p in candidate.paragraphs],
+        body=body,
         body_html=sanitized_html(candidate.cleaned, url),
         authors=list(meta.authors),
         published=meta.published,
@@ -62,9 +79,24 @@ def _article(meta: PageMeta, candidate: BodyCandidate, url: str) -> Article:
         tags=list(meta.tags),
         lead_image=meta.lead_image,
         description=meta.description,
-        language=meta.language,
+        language=language,
         sources=sources,
     )
+
+
+def from_embedded_state(root: HtmlElement, url: str, rules: SiteRules | None, meta: PageMeta) -> BodyCandidate | None:
+    """The body held in the page's embedded application state (see ``embedded``), cleaned like any
+    other container; its metadata fills what the markup left empty."""
+    found = embedded_article(root)
+    if found is None:
+        return None
+    title = meta.title or found.title
+    candidate = choose([evaluate(found.container, "embedded", rules, title, meta.site_names)])
+    if candidate is None:
+        return None
+    candidate.stage = "embedded"
+    apply_embedded(found, meta, url, rules)
+    return candidate
 
 
 def run(html: str | bytes | None, url: str, rules: SiteRules | None = None) -> ExtractionResult:
@@ -87,6 +119,8 @@ def run(html: str | bytes | None, url: str, rules: SiteRules | None = None) -> E
     if reason:
         return NonArticle(url, PageClass.LISTING, reason)
     candidate = find_body(document.body, text, url, rules, meta.title, meta.title_node, meta.site_names)
+    if candidate is None or candidate.words < MIN_BODY_WORDS:
+        candidate = from_embedded_state(document.root, url, rules, meta) or candidate
     if blocked and (candidate is None or candidate.words < MAX_WALL_BODY_WORDS):
         return NonArticle(url, PageClass.BLOCKED, blocked)
     reason = paywall_reason(document.root, document.body, candidate.words if candidate else 0, text,
@@ -95,9 +129,10 @@ def run(html: str | bytes | None, url: str, rules: SiteRules | None = None) -> E
         return NonArticle(url, PageClass.PAYWALL, reason)
     if candidate is None:
         return NonArticle(url, PageClass.TOO_SHORT, f"too short: no body container with {MIN_BODY_WORDS}+ words")
-    if candidate.origin != "trafilatura":
+    if candidate.origin not in ("trafilatura", "embedded"):
         markup_from_scope(article_scope(meta.title_node, candidate.node), meta)
         dates_from_scope(_article_scope(meta.title_node, candidate), rules, meta)
+    markup_from_page(document.body, meta)
     drop_bylines(candidate.outcome, meta.authors)
     if candidate.stage == "generic":
         add_lead(document.body, meta, candidate)

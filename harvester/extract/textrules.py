@@ -48,6 +48,33 @@ CREDIT = re.compile(
     re.IGNORECASE,
 )
 MAX_CREDIT_WORDS = 6
+# Calls to action that are not article text: newsletter sign-ups, "follow us" lines, tip lines,
+# error-report links and the placeholders of blocked embeds (German sites name them "externer Inhalt").
+PROMPTS = (
+    re.compile(r"\bnewsletters?\b", re.IGNORECASE),
+    re.compile(r"^(?:follow|folgen sie|folge|folgst du|abonniere|abonnieren sie|subscribe to|join us on|suivez)\b"
+               r".{0,120}\b(?:twitter|facebook|instagram|whatsapp|telegram|tiktok|youtube|google news|linkedin)\b",
+               re.IGNORECASE),
+    re.compile(r"^(?:got a story|have a story|do you have a story|got a tip|have you got a story)\b|"
+               r"\bget in touch\b.{0,80}@", re.IGNORECASE),
+    re.compile(r"^(?:fehler gefunden|spotted an error|spotted a mistake|found an error|report an error|"
+               r"report a typo)\b", re.IGNORECASE),
+    # subscription prompts left in the text of a metered article ("Already a subscriber?", 会員限定)
+    re.compile(r"\balready a subscriber\b|\bsubscribe (?:now )?to (?:continue|keep) reading\b|"
+               r"\bsubscribers only\b|会員限定|有料会員|有料記事"),
+    # a photo credit standing alone: "STR/AFP via Getty Images", "Jane Doe/Reuters"
+    re.compile(r"^(?:[^\W\d][\w.'’ -]{0,40}/\s*)?[\w.'’ -]{0,40}\b(?:getty images|shutterstock|imago|"
+               r"picture[- ]alliance)\s*$|^[^\W\d][\w.'’ -]{0,40}/\s*(?:afp|reuters|ap|dpa|epa|ntb|anp|keystone|"
+               r"sipa|efe|ansa|tass)\s*$", re.IGNORECASE),
+    re.compile(r"\bexterne[nr]? inhalte?\b|\bein klick für den datenschutz\b|\bempfohlener redaktioneller inhalt\b|"
+               r"\bthird[- ]party content\b|\bexternal content\b", re.IGNORECASE),
+)
+MAX_PROMPT_WORDS = 40
+
+
+def is_prompt(text: str) -> bool:
+    """True for a short call to action (newsletter, follow us, tips, error reports, embed placeholders)."""
+    return len(text.split()) <= MAX_PROMPT_WORDS and any(p.search(text) for p in PROMPTS)
 # A line that is only a date and/or time: "Stand: 22.04.2024, 06:00 Uhr", "Friday, 28.04.2023, 19:25".
 DATE_LIKE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b|\b\d{1,2}:\d{2}\b")
 _ALPHA_WORD = re.compile(r"[^\W\d_]{2,}")
@@ -56,7 +83,9 @@ MAX_DATE_LINE_WORDS = 3
 MIN_LINK_SHARE = 0.9
 """A paragraph whose text is at least this share link text is a cross link (a teaser headline)."""
 # Script or JSON leaking into the text: "showPaywall:", "false", "undefined".
-CODE_LEAK = re.compile(r"^(?:[a-z]+[A-Z][A-Za-z0-9]*\s*:|true|false|null|undefined|NaN)$")
+CODE_LEAK = re.compile(r"^(?:[a-z]+[A-Z][A-Za-z0-9]*\s*:|true|false|null|undefined|NaN)$|"
+                       r"^(?:\$\$[A-Za-z0-9_]+\$\$|%%[A-Za-z0-9_]+%%|\{\{[^{}]{1,60}\}\})$")
+"""Also template placeholders a CMS left unexpanded: "$$ARTICLEAD$$", "%%AD%%", "{{ ad_slot }}"."""
 HANDLE = re.compile(r"^[a-z0-9]+([._-][a-z0-9]+)+$")
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 TITLE_ZONE = 3
@@ -166,6 +195,7 @@ def apply_text_rules(paragraphs: list[Paragraph], title: str | None, rules: Site
             or CROSS_LINK.match(text)
             or CROSS_LINK_INTL.match(text)
             or is_credit(text)
+            or is_prompt(text)
             or CODE_LEAK.match(text)
             or is_date_line(text)
             or (index < TITLE_ZONE and repeats_title(text, title_key))

@@ -1,0 +1,32 @@
+"""The article's language when the page does not declare one: detected from its text.
+
+Detection uses py3langid (a maintained, dependency-free fork of langid.py, a small naive Bayes
+model over byte n-grams covering 97 languages). Only the title and body are read, and a text too
+short to tell is left undetected.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+MIN_DETECT_CHARS = 80
+"""Under this many characters of text the guess is too weak to record."""
+MAX_DETECT_CHARS = 4000
+"""Detection reads at most this much text (the start of the article is enough)."""
+
+
+@lru_cache(maxsize=1)
+def _classify() -> Any:
+    import py3langid  # loads its model on first use: only when a page needs detection
+
+    return py3langid.classify
+
+
+def detect_language(text: str) -> str | None:
+    """The ISO 639-1 code of ``text``'s language, or None when the text is too short."""
+    sample = text[:MAX_DETECT_CHARS].strip()
+    if len(sample) < MIN_DETECT_CHARS:
+        return None
+    code, _score = _classify()(sample)
+    return str(code) or None
