@@ -1,4 +1,4 @@
-"""The ``harvester`` command: demo, extract, export and database upkeep.
+"""The ``harvester`` command: demo, extract, export, search, re-extraction and database upkeep.
 
 Errors print one line, ``harvester: error: ...``, and exit non-zero; no tracebacks.
 """
@@ -10,6 +10,7 @@ import contextlib
 import json
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -17,12 +18,9 @@ if TYPE_CHECKING:
     from harvester.runner import CrawlResult
 
 EXAMPLE_QUERY = """\
-SELECT s.key AS site, a.title, group_concat(au.name, ', ') AS authors
-FROM articles a
-JOIN sites s ON s.id = a.site_id
-LEFT JOIN article_authors aa ON aa.article_id = a.id
-LEFT JOIN authors au ON au.id = aa.author_id
-GROUP BY a.id ORDER BY a.published_at DESC LIMIT 10;"""
+SELECT site, published_at, title, authors, tags
+FROM article_details
+ORDER BY published_at DESC LIMIT 10;"""
 
 
 class CommandError(Exception):
@@ -41,11 +39,28 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--url", required=True, help="the URL the page was fetched from")
     extract.add_argument("--site", help="site key whose rules to use (default: generic extraction)")
 
-    export = commands.add_parser("export", help="write the stored articles as JSON lines or CSV")
-    export.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+    export = commands.add_parser("export", help="write the stored articles (or revisions) as JSON lines, CSV or Parquet")
+    export.add_argument("--format", choices=("jsonl", "csv", "parquet"), default="jsonl")
     export.add_argument("--site", help="only this site's articles")
-    export.add_argument("--output", type=Path, help="file to write (default: standard output)")
+    export.add_argument("--since", type=_since, metavar="DATE",
+                        help="only articles new or changed since DATE (with --revisions: revisions fetched since DATE)")
+    export.add_argument("--revisions", action="store_true", help="every stored revision instead of the current articles")
+    export.add_argument("--output", type=Path, help="file to write (default: standard output; required for Parquet)")
     export.add_argument("--database", help="database URL")
+
+    search = commands.add_parser("search", help="full-text search of the stored articles, best matches first")
+    search.add_argument("query", help="words to find (all of them, stemmed)")
+    search.add_argument("--site", help="only this site's articles")
+    search.add_argument("--since", type=_since, metavar="DATE", help="only articles published (or first seen) since DATE")
+    search.add_argument("--limit", type=int, default=20, help="at most this many results (default 20)")
+    search.add_argument("--database", help="database URL")
+
+    reextract = commands.add_parser(
+        "reextract", help="re-run the extractor over the archived raw pages (no network); print how many changed"
+    )
+    reextract.add_argument("--site", help="only this site's articles")
+    reextract.add_argument("--since", type=_since, metavar="DATE", help="only pages fetched since DATE")
+    reextract.add_argument("--database", help="database URL")
 
     db = commands.add_parser("db", help="database schema upkeep")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
@@ -58,7 +73,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handlers = {"demo": cmd_demo, "extract": cmd_extract, "export": cmd_export, "db": cmd_db}
+    handlers = {
+        "demo": cmd_demo,
+        "extract": cmd_extract,
+        "export": cmd_export,
+        "search": cmd_search,
+        "reextract": cmd_reextract,
+        "db": cmd_db,
+    }
     try:
         return handlers[args.command](args)
     except CommandError as exc:
@@ -67,6 +89,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("harvester: interrupted", file=sys.stderr)
         return 130
+
+
+def _since(value: str) -> datetime:
+    """A ``--since`` value: an ISO date or date-time; without an offset it is UTC."""
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {value!r} (use YYYY-MM-DD or an ISO date-time)") from None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
 
 
 def _database_url(args: argparse.Namespace) -> str:
@@ -98,24 +129,94 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from harvester.db import iter_articles
+    from harvester.db.queries import EXPORT_FIELDS, REVISION_FIELDS, iter_revisions
+    from harvester.export import ParquetUnavailable, write_export, write_parquet
+
+    if args.format == "parquet" and args.output is None:
+        raise CommandError("Parquet is binary: give a file with --output")
+    with _opened_store(args) as engine:
+        if args.revisions:
+            records, fields, noun = iter_revisions(engine, site=args.site, since=args.since), REVISION_FIELDS, "revisions"
+        else:
+            records, fields, noun = iter_articles(engine, site=args.site, since=args.since), EXPORT_FIELDS, "articles"
+        if args.format == "parquet":
+            try:
+                count = write_parquet(records, args.output, fields)
+            except ParquetUnavailable as exc:
+                raise CommandError(str(exc)) from None
+            except OSError as exc:
+                raise CommandError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+        else:
+            with _output(args.output) as out:
+                count = write_export(records, args.format, out, fields)
+    print(f"exported {count} {noun}", file=sys.stderr)
+    return 0
+
+
+@contextlib.contextmanager
+def _opened_store(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """An engine on the database at the current schema; database errors become one line."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from harvester.db import SchemaOutdated, ensure_schema, iter_articles, make_engine, redact_url
-    from harvester.export import write_export
+    from harvester.db import SchemaOutdated, ensure_schema, make_engine, redact_url
 
     url = _database_url(args)
     engine = make_engine(url)
     try:
         ensure_schema(engine)
-        with _output(args.output) as out:
-            count = write_export(iter_articles(engine, site=args.site), args.format, out)
+        yield engine
     except SchemaOutdated as exc:
         raise CommandError(str(exc)) from None
     except SQLAlchemyError as exc:
-        raise CommandError(f"database {redact_url(url)}: {exc.__class__.__name__}: {exc.orig or exc}") from None
+        raise CommandError(f"database {redact_url(url)}: {exc.__class__.__name__}: {getattr(exc, 'orig', None) or exc}") from None
     finally:
         engine.dispose()
-    print(f"exported {count} articles", file=sys.stderr)
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from harvester.db.search import query_words, search
+
+    if not query_words(args.query):
+        raise CommandError("the query has no words to search for")
+    with _opened_store(args) as engine:
+        hits = search(engine, args.query, site=args.site, since=args.since, limit=args.limit)
+    for number, hit in enumerate(hits, start=1):
+        date = hit.published_at.date().isoformat() if hit.published_at else "undated"
+        print(f"{number}. {hit.title}")
+        print(f"   {hit.site} · {date} · {hit.url}")
+        print(f"   {' '.join(hit.snippet.split())}")
+        print()
+    print(f"{len(hits)} match{'es' if len(hits) != 1 else ''}", file=sys.stderr)
+    return 0
+
+
+def cmd_reextract(args: argparse.Namespace) -> int:
+    from harvester.db import ArticleStore
+    from harvester.db.reextract import reextract
+    from harvester.extract import SiteRules, extract
+    from harvester.runner import site_rules
+
+    rules: dict[str, SiteRules | None] = {}
+
+    def extract_page(site: str, html: bytes, url: str):  # type: ignore[no-untyped-def]
+        if site not in rules:
+            try:
+                rules[site] = site_rules(site)
+            except KeyError:
+                print(f"harvester: no spider for site {site!r}: generic extraction", file=sys.stderr)
+                rules[site] = None
+        return extract(html, url, rules[site])
+
+    with _opened_store(args) as engine:
+        report = reextract(ArticleStore(engine), extract_page, site=args.site, since=args.since)
+    for url, why in report.refused:
+        print(f"kept as stored: {url} ({why})", file=sys.stderr)
+    print(
+        f"{report.changed} articles changed ({report.revisions} new revisions) of {report.examined} re-extracted; "
+        f"{report.unchanged} unchanged, {len(report.refused)} kept as stored, "
+        f"{report.without_raw_page} without an archived page"
+    )
     return 0
 
 
@@ -200,7 +301,7 @@ def _print_summary(rows: list[tuple[str, int, int]], url: str) -> None:
     for site, articles, words in rows:
         print(f"{site:<18}{articles:>10}{words:>10}")
     print(f"{'total':<18}{sum(r[1] for r in rows):>10}{sum(r[2] for r in rows):>10}")
-    print("\nTry a query, e.g. with the sqlite3 shell on a SQLite store:\n")
+    print("\nTry a query (sqlite3 harvest.db, or psql on PostgreSQL; more in the README's SQL recipes):\n")
     print(EXAMPLE_QUERY)
 
 

@@ -14,7 +14,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from harvester.db.engine import make_engine
-from harvester.db.models import Base
+from harvester.db.models import Base, include_name
 from harvester.db.url import resolve_database_url
 
 config = context.config
@@ -32,6 +32,7 @@ def _configure(**kwargs: object) -> None:
     context.configure(
         target_metadata=target_metadata,
         compare_type=True,
+        include_name=include_name,  # the search objects are not in the models
         **kwargs,  # type: ignore[arg-type]
     )
 

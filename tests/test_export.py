@@ -97,3 +97,59 @@ def test_empty_export_writes_only_the_csv_header() -> None:
 def test_unknown_format_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown export format 'xml'"):
         write_export([], "xml", io.StringIO())  # type: ignore[arg-type]
+
+
+def test_since_keeps_articles_new_or_changed_since(engine: Engine) -> None:
+    later = SEEN + timedelta(days=2)
+    ArticleStore(engine).save(
+        "itpostnews",
+        Article(url="https://itpostnews.com/a/", title="No extras", body=["Just text, corrected."]),
+        fetched_url="https://itpostnews.com/a/",
+        fetched_at=later,
+    )
+    assert [r["url"] for r in iter_articles(engine, since=SEEN + timedelta(days=1))] == ["https://itpostnews.com/a/"]
+    assert len(list(iter_articles(engine, since=SEEN))) == 2
+    assert list(iter_articles(engine, since=later + timedelta(seconds=1))) == []
+
+
+def test_revision_records_follow_each_article_s_history(engine: Engine) -> None:
+    from harvester.db import REVISION_FIELDS, iter_revisions
+
+    later = SEEN + timedelta(days=2)
+    ArticleStore(engine).save(
+        "itpostnews",
+        Article(url="https://itpostnews.com/a/", title="No extras", body=["Just text, corrected."]),
+        fetched_url="https://itpostnews.com/a/",
+        fetched_at=later,
+    )
+    records = list(iter_revisions(engine))
+    assert [(r["url"], r["revision"], r["body"]) for r in records] == [
+        ("https://budapestpost.com/2025/03/01/orban/", 1, "Első bekezdés, with a comma.\n\nLine two; with a semicolon\nand a newline."),
+        ("https://itpostnews.com/a/", 1, "Just text."),
+        ("https://itpostnews.com/a/", 2, "Just text, corrected."),
+    ]
+    assert list(records[0]) == list(REVISION_FIELDS)
+    assert records[0]["authors"] == ["Anna Kovács", "Péter Nagy"] and records[0]["origin"] == "crawl"
+    assert [r["revision"] for r in iter_revisions(engine, since=later)] == [2]
+    assert [r["site"] for r in iter_revisions(engine, site="budapestpost")] == ["budapestpost"]
+
+
+def test_parquet_round_trip_with_typed_columns(engine: Engine, tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from harvester.export import write_parquet
+
+    records = list(iter_articles(engine))
+    path = tmp_path / "articles.parquet"
+    assert write_parquet(iter(records), path) == 2
+    table = pq.read_table(path)
+    assert table.column_names == list(EXPORT_FIELDS)
+    assert table.schema.field("authors").type == pa.list_(pa.string())
+    assert table.schema.field("published").type == pa.timestamp("us", tz="UTC")
+    assert table.schema.field("word_count").type == pa.int64()
+    rows = table.to_pylist()
+    assert rows[0]["authors"] == ["Anna Kovács", "Péter Nagy"]
+    assert rows[0]["published"] == datetime(2025, 3, 1, 8, 30, tzinfo=timezone.utc)
+    assert rows[0]["body"] == records[0]["body"]
+    assert rows[1]["published"] is None and rows[1]["authors"] == []

@@ -23,12 +23,17 @@ from harvester.db import (
     make_engine,
     upgrade,
 )
-from harvester.db.models import Base
+from harvester.db.models import Base, include_name
 from harvester.db.testing import backends, empty_database_url
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TABLES_0001 = {"sites", "articles"}
 TABLES_0002 = TABLES_0001 | {"authors", "article_authors", "tags", "article_tags"}
+TABLES_0003 = TABLES_0002 | {
+    "article_revisions", "raw_pages", "crawl_runs", "fetch_log", "article_signatures", "article_signature_bands",
+}
+VIEWS_0004 = {"latest_articles", "article_details", "near_duplicates"}
+HEAD = "0004"
 
 
 @pytest.fixture(params=backends())
@@ -44,26 +49,66 @@ def engine(url: str) -> Iterator[Engine]:
 
 
 def tables(engine: Engine) -> set[str]:
+    """Tables other than Alembic's and the SQLite full-text index (a virtual table)."""
     with engine.connect() as conn:
-        return set(inspect(conn).get_table_names()) - {"alembic_version"}
+        names = set(inspect(conn).get_table_names()) - {"alembic_version"}
+    return {name for name in names if not name.startswith("articles_fts")}
 
 
-def test_head_is_0002() -> None:
-    assert head_revision() == "0002"
+def views(engine: Engine) -> set[str]:
+    with engine.connect() as conn:
+        return set(inspect(conn).get_view_names())
+
+
+def search_objects(engine: Engine) -> set[str]:
+    """The full-text objects: the FTS5 table and triggers, or the tsvector column and index."""
+    with engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            rows = conn.execute(
+                text("SELECT name FROM sqlite_master WHERE name LIKE 'articles_fts%' AND type IN ('table', 'trigger')")
+            )
+            return {name for (name,) in rows if name in {"articles_fts"} or name.startswith("articles_fts_after")}
+        inspector = inspect(conn)
+        if "articles" not in inspector.get_table_names():
+            return set()
+        columns = {c["name"] for c in inspector.get_columns("articles")} & {"search_vector"}
+        indexes = {i["name"] for i in inspector.get_indexes("articles")} & {"ix_articles_search_vector"}
+        return columns | indexes
+
+
+def test_head_is_0004() -> None:
+    assert head_revision() == HEAD
 
 
 def test_upgrade_from_empty_to_head_then_downgrade_to_base(url: str, engine: Engine) -> None:
     assert current_revision(engine) is None
     upgrade(url)
-    assert current_revision(engine) == "0002"
-    assert tables(engine) == TABLES_0002
+    assert current_revision(engine) == HEAD
+    assert tables(engine) == TABLES_0003
+    assert views(engine) == VIEWS_0004
+    assert len(search_objects(engine)) >= 2
 
     downgrade(url, "base")
     assert current_revision(engine) is None
     assert tables(engine) == set()
+    assert views(engine) == set()
+    assert search_objects(engine) == set()
 
     upgrade(url)  # the round trip leaves a database that migrates again
-    assert current_revision(engine) == "0002"
+    assert current_revision(engine) == HEAD
+
+
+def test_every_step_round_trips(url: str, engine: Engine) -> None:
+    expected = {"0001": TABLES_0001, "0002": TABLES_0002, "0003": TABLES_0003, "0004": TABLES_0003}
+    for revision, table_names in expected.items():
+        upgrade(url, revision)
+        assert tables(engine) == table_names, revision
+    for revision in ("0003", "0002", "0001"):
+        downgrade(url, revision)
+        assert current_revision(engine) == revision
+        assert tables(engine) == expected[revision]
+        assert views(engine) == set()
+        assert search_objects(engine) == set()
 
 
 def test_revisions_step_by_step(url: str, engine: Engine) -> None:
@@ -90,8 +135,35 @@ def test_upgrade_keeps_existing_rows(url: str, engine: Engine) -> None:
 def test_models_match_migrations(url: str, engine: Engine) -> None:
     upgrade(url)
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        context = MigrationContext.configure(conn, opts={"include_name": include_name, "compare_type": True})
+        diff = compare_metadata(context, Base.metadata)
     assert diff == []
+
+
+def test_alembic_check_is_clean(url: str, engine: Engine) -> None:
+    """``alembic check`` (the command CI users run) finds no difference at head."""
+    upgrade(url)
+    completed = _alembic(url, "check")
+    assert completed.returncode == 0, completed.stderr
+    assert "No new upgrade operations detected" in completed.stdout + completed.stderr
+
+
+def test_alembic_check_sees_a_schema_drift(url: str, engine: Engine) -> None:
+    """The check can fail: an index the models declare is missing from the database."""
+    upgrade(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP INDEX ix_articles_cluster_id"))
+    completed = _alembic(url, "check")
+    assert completed.returncode != 0
+    assert "ix_articles_cluster_id" in completed.stdout + completed.stderr
+
+
+def _alembic(url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "HARVESTER_DATABASE_URL": url}
+    return subprocess.run(
+        [sys.executable, "-m", "alembic", "-c", str(REPO_ROOT / "alembic.ini"), *args],
+        cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=False,
+    )
 
 
 def test_constraint_names_follow_the_convention(url: str, engine: Engine) -> None:
@@ -117,7 +189,7 @@ def test_upgrade_does_not_depend_on_working_directory(
 def test_ensure_schema_migrates_an_empty_database(engine: Engine) -> None:
     ensure_schema(engine)
     assert current_revision(engine) == head_revision()
-    assert tables(engine) == TABLES_0002
+    assert tables(engine) == TABLES_0003
 
 
 def test_ensure_schema_migrates_a_database_downgraded_to_base(url: str, engine: Engine) -> None:
@@ -138,7 +210,7 @@ def test_ensure_schema_refuses_an_older_revision(url: str, engine: Engine) -> No
     with pytest.raises(SchemaOutdated) as raised:
         ensure_schema(engine)
     message = str(raised.value)
-    assert message == "database at revision 0001, code needs 0002: run `harvester db upgrade`"
+    assert message == f"database at revision 0001, code needs {HEAD}: run `harvester db upgrade`"
     assert current_revision(engine) == "0001"  # nothing was migrated behind the user's back
     assert tables(engine) == TABLES_0001
 
@@ -171,3 +243,65 @@ def test_alembic_command_line_uses_the_application_url(url: str, engine: Engine)
     )
     assert completed.returncode == 0, completed.stderr
     assert current_revision(engine) == head_revision()
+
+
+def _insert_0002_article(conn, url: str, title: str, body: str, authors: list[str], tags: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """An article as harvester 0002 stored it: its row and its author and tag links."""
+    conn.execute(text("INSERT INTO sites (key, name) VALUES ('budapestpost', 'Budapest Post') ON CONFLICT DO NOTHING"))
+    site_id = conn.execute(text("SELECT id FROM sites WHERE key = 'budapestpost'")).scalar_one()
+    stamp = "2025-03-01 08:00:00" if conn.dialect.name == "sqlite" else "2025-03-01 08:00:00+00"
+    article_id = conn.execute(
+        text(
+            "INSERT INTO articles (site_id, url, title, body_text, body_html, word_count, content_hash, "
+            "first_seen_at, last_seen_at, last_changed_at, fetched_url, sources, extractor_version) "
+            "VALUES (:site, :url, :title, :body, '', :words, :hash, :t, :t, :t, :url, '{}', '0.0.9') RETURNING id"
+        ),
+        {"site": site_id, "url": url, "title": title, "body": body, "words": len(body.split()), "hash": "h" + url[-1], "t": stamp},
+    ).scalar_one()
+    for kind, names in (("author", authors), ("tag", tags)):
+        for position, name in enumerate(names):
+            conn.execute(text(f"INSERT INTO {kind}s (name) VALUES (:n) ON CONFLICT DO NOTHING"), {"n": name})
+            name_id = conn.execute(text(f"SELECT id FROM {kind}s WHERE name = :n"), {"n": name}).scalar_one()
+            conn.execute(
+                text(f"INSERT INTO article_{kind}s (article_id, {kind}_id, position) VALUES (:a, :n, :p)"),
+                {"a": article_id, "n": name_id, "p": position},
+            )
+
+
+def test_upgrade_with_data_in_place_backfills_revisions_and_the_search_index(url: str, engine: Engine) -> None:
+    """0003 writes a first revision for every existing article; 0004 indexes existing text."""
+    upgrade(url, "0002")
+    with engine.begin() as conn:
+        _insert_0002_article(conn, "https://budapestpost.com/a1", "Parliament budget vote", "Lawmakers approved the budget.",
+                             ["Péter Nagy", "Anna Kovács"], ["Budget"])
+        _insert_0002_article(conn, "https://budapestpost.com/a2", "Danube flood warning", "The river keeps rising in Budapest.",
+                             [], ["Weather", "Budapest"])
+    upgrade(url)
+    with engine.connect() as conn:
+        revisions = conn.execute(
+            text(
+                "SELECT a.url, r.revision_no, r.title, r.body_text, r.authors, r.tags, r.origin, r.raw_page_id, "
+                "r.extractor_version FROM article_revisions r JOIN articles a ON a.id = r.article_id ORDER BY a.url"
+            )
+        ).all()
+        details = conn.execute(text("SELECT url, authors, tags FROM article_details ORDER BY url")).all()
+        clusters = conn.execute(text("SELECT cluster_id FROM articles")).scalars().all()
+    assert [tuple(r) for r in revisions] == [
+        ("https://budapestpost.com/a1", 1, "Parliament budget vote", "Lawmakers approved the budget.",
+         '["Péter Nagy", "Anna Kovács"]', '["Budget"]', "migration", None, "0.0.9"),
+        ("https://budapestpost.com/a2", 1, "Danube flood warning", "The river keeps rising in Budapest.",
+         "[]", '["Weather", "Budapest"]', "migration", None, "0.0.9"),
+    ]
+    assert [tuple(d) for d in details] == [
+        ("https://budapestpost.com/a1", "Péter Nagy, Anna Kovács", "Budget"),
+        ("https://budapestpost.com/a2", None, "Weather, Budapest"),
+    ]
+    assert clusters == [None, None]  # fingerprinted when next crawled or re-extracted
+
+    from harvester.db.search import search
+
+    assert [hit.url for hit in search(engine, "rising river")] == ["https://budapestpost.com/a2"]
+    downgrade(url, "0002")
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM articles")).scalar_one() == 2
+        assert conn.execute(text("SELECT count(*) FROM article_authors")).scalar_one() == 2

@@ -382,4 +382,7 @@ def test_export_record_fields(store: ArticleStore, engine: Engine) -> None:
         "body": "First paragraph – with a dash.\n\nSecond [editorial] paragraph.",
         "first_seen": T0.isoformat(),
         "last_seen": T1.isoformat(),
+        "last_changed": T0.isoformat(),
+        "content_hash": stored(engine).content_hash,
+        "cluster_id": stored(engine).id,  # alone: its own cluster
     }

@@ -9,15 +9,26 @@ from harvester.db.migrate import (
     head_revision,
     upgrade,
 )
-from harvester.db.queries import EXPORT_FIELDS, iter_articles, site_summary
-from harvester.db.store import ArticleStore, SaveResult
+from harvester.db.queries import (
+    EXPORT_FIELDS,
+    REVISION_FIELDS,
+    iter_articles,
+    iter_revisions,
+    site_summary,
+)
+from harvester.db.rawpages import RawResponse
+from harvester.db.store import ArticleStore, FetchedArticle, SaveOutcome, SaveResult
 from harvester.db.types import NaiveDatetimeError, UTCDateTime
 from harvester.db.url import DEFAULT_DATABASE_URL, redact_url, resolve_database_url
 
 __all__ = [
     "DEFAULT_DATABASE_URL",
     "EXPORT_FIELDS",
+    "REVISION_FIELDS",
     "ArticleStore",
+    "FetchedArticle",
+    "RawResponse",
+    "SaveOutcome",
     "NaiveDatetimeError",
     "SaveResult",
     "SchemaOutdated",
@@ -27,6 +38,7 @@ __all__ = [
     "ensure_schema",
     "head_revision",
     "iter_articles",
+    "iter_revisions",
     "make_engine",
     "redact_url",
     "resolve_database_url",

@@ -1,14 +1,27 @@
-"""The relational schema: sites, articles, authors and tags, joinable with plain SQL.
+"""The relational schema: sites, articles and their history, crawl runs, joinable with plain SQL.
 
 These models describe the schema at the Alembic head; the migrations in ``migrations/``
-create it. ``tests/test_migrations.py`` checks that the two agree.
+create it. ``tests/test_migrations.py`` checks that the two agree. Search objects that
+SQLAlchemy cannot describe on both databases (the SQLite FTS5 table and its triggers, the
+PostgreSQL ``search_vector`` column and its GIN index) and the views are created by the
+migrations only; ``include_name`` keeps them out of the comparison.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import (
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from harvester.db.types import UTCDateTime
@@ -43,7 +56,11 @@ class Article(Base):
     """One row per canonical URL."""
 
     __tablename__ = "articles"
-    __table_args__ = (Index("ix_articles_site_id_published_at", "site_id", "published_at"),)
+    __table_args__ = (
+        Index("ix_articles_site_id_published_at", "site_id", "published_at"),
+        Index("ix_articles_content_hash", "content_hash"),
+        Index("ix_articles_cluster_id", "cluster_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
@@ -65,6 +82,8 @@ class Article(Base):
     fetched_url: Mapped[str] = mapped_column(Text)
     sources: Mapped[str] = mapped_column(Text)  # JSON object: field -> source
     extractor_version: Mapped[str] = mapped_column(String(32))
+    # Near-duplicate cluster: the id of the cluster's first article (its own id when alone).
+    cluster_id: Mapped[int | None] = mapped_column(Integer)
 
     site: Mapped[Site] = relationship(back_populates="articles", viewonly=True)
     authors: Mapped[list[Author]] = relationship(
@@ -113,3 +132,143 @@ class ArticleTag(Base):
     )
     tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id"), primary_key=True, index=True)
     position: Mapped[int] = mapped_column(Integer)
+
+
+class ArticleRevision(Base):
+    """One content version of an article: written when the content hash changes.
+
+    The newest revision of an article always holds the article's current fields; an older one
+    holds the fields as they were when the next content change arrived.
+    """
+
+    __tablename__ = "article_revisions"
+    __table_args__ = (UniqueConstraint("article_id", "revision_no"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    revision_no: Mapped[int] = mapped_column(Integer)  # 1, 2, ... per article
+    content_hash: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+    section: Mapped[str | None] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(35))
+    lead_image_url: Mapped[str | None] = mapped_column(Text)
+    published_at: Mapped[datetime | None]
+    modified_at: Mapped[datetime | None]
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    word_count: Mapped[int] = mapped_column(Integer)
+    authors: Mapped[str] = mapped_column(Text)  # JSON array, byline order
+    tags: Mapped[str] = mapped_column(Text)  # JSON array, published order
+    sources: Mapped[str] = mapped_column(Text)  # JSON object: field -> source
+    fetched_url: Mapped[str] = mapped_column(Text)
+    fetched_at: Mapped[datetime]  # when this content was fetched
+    extractor_version: Mapped[str] = mapped_column(String(32))
+    origin: Mapped[str] = mapped_column(String(16))  # "crawl", "reextract" or "migration"
+    raw_page_id: Mapped[int | None] = mapped_column(
+        ForeignKey("raw_pages.id", ondelete="SET NULL"), index=True
+    )
+
+
+class RawPage(Base):
+    """The page a revision was extracted from, exactly as received, compressed."""
+
+    __tablename__ = "raw_pages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    url: Mapped[str] = mapped_column(Text)  # the URL it was fetched from
+    fetched_at: Mapped[datetime]
+    status: Mapped[int] = mapped_column(Integer)
+    headers: Mapped[str] = mapped_column(Text)  # JSON object: header -> first value
+    compression: Mapped[str] = mapped_column(String(16))  # "zlib"
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    size: Mapped[int] = mapped_column(Integer)  # bytes before compression
+    sha256: Mapped[str] = mapped_column(String(64))  # of the uncompressed bytes
+
+
+class CrawlRun(Base):
+    """One run of one spider, with what it saw (written at the start, completed at the end)."""
+
+    __tablename__ = "crawl_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    spider: Mapped[str] = mapped_column(String(64))
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"), index=True)
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(64))  # "running", then Scrapy's finish reason
+    pages_fetched: Mapped[int] = mapped_column(Integer, default=0)
+    articles_new: Mapped[int] = mapped_column(Integer, default=0)
+    articles_changed: Mapped[int] = mapped_column(Integer, default=0)
+    articles_unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    non_articles: Mapped[int] = mapped_column(Integer, default=0)
+    non_articles_by_class: Mapped[str] = mapped_column(Text, default="{}")  # JSON: class -> count
+    errors: Mapped[int] = mapped_column(Integer, default=0)
+    errors_by_reason: Mapped[str] = mapped_column(Text, default="{}")  # JSON: reason -> count
+
+
+class FetchLog(Base):
+    """One fetched URL of one run and what became of it."""
+
+    __tablename__ = "fetch_log"
+    __table_args__ = (Index("ix_fetch_log_url", "url"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(
+        ForeignKey("crawl_runs.id", ondelete="CASCADE"), index=True
+    )
+    url: Mapped[str] = mapped_column(Text)
+    fetched_at: Mapped[datetime]
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    bytes: Mapped[int] = mapped_column(Integer)
+    # "stored" (reason new / changed), "unchanged", "not_article" (reason: page class),
+    # "invalid" (reason: failed fields), "error" (reason: http_404, timeout, store_failed, ...),
+    # "discovery" (reason: robots, sitemap, feed, listing)
+    outcome: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[str | None] = mapped_column(Text)
+    article_id: Mapped[int | None] = mapped_column(
+        ForeignKey("articles.id", ondelete="SET NULL"), index=True
+    )
+
+
+class ArticleSignature(Base):
+    """The MinHash signature of an article's body (near-duplicate detection)."""
+
+    __tablename__ = "article_signatures"
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    minhash: Mapped[bytes] = mapped_column(LargeBinary)  # num_perm unsigned 32-bit, little-endian
+
+
+class ArticleSignatureBand(Base):
+    """Locality-sensitive hashing buckets: articles sharing a (band, bucket) are candidates."""
+
+    __tablename__ = "article_signature_bands"
+    __table_args__ = (Index("ix_article_signature_bands_band_bucket", "band", "bucket"),)
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    band: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bucket: Mapped[str] = mapped_column(String(16))  # hex digest of the band's hash values
+
+
+#: Search objects created by migration 0004 that the models cannot describe on both databases.
+SEARCH_TABLE_PREFIX = "articles_fts"  # SQLite FTS5 table and its shadow tables
+SEARCH_COLUMN = "search_vector"  # PostgreSQL generated tsvector column of articles
+SEARCH_INDEX = "ix_articles_search_vector"  # its GIN index
+
+
+def include_name(name: str | None, type_: str, parent_names: Mapping[str, str | None]) -> bool:
+    """Alembic ``include_name`` hook: leave the search objects out of model comparison."""
+    if type_ == "table":
+        return not (name or "").startswith(SEARCH_TABLE_PREFIX)
+    if type_ == "column":
+        return not (parent_names.get("table_name") == "articles" and name == SEARCH_COLUMN)
+    if type_ == "index":
+        return name != SEARCH_INDEX
+    return True

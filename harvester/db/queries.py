@@ -1,7 +1,8 @@
-"""Reading the store: export records and per-site figures."""
+"""Reading the store: export records (articles, revisions) and per-site figures."""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from datetime import datetime
@@ -10,11 +11,12 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.engine import Connection, Engine, RowMapping
 
-from harvester.db.store import (
+from harvester.db.tables import (
     ARTICLE_AUTHORS,
     ARTICLE_TAGS,
     ARTICLES,
     AUTHORS,
+    REVISIONS,
     SITES,
     TAGS,
 )
@@ -38,6 +40,31 @@ EXPORT_FIELDS: tuple[str, ...] = (
     "body",
     "first_seen",
     "last_seen",
+    "last_changed",
+    "content_hash",
+    "cluster_id",
+)
+
+#: Fields of a revision export record (``--revisions``), one record per stored revision.
+REVISION_FIELDS: tuple[str, ...] = (
+    "site",
+    "url",
+    "revision",
+    "fetched_at",
+    "origin",
+    "extractor_version",
+    "content_hash",
+    "title",
+    "authors",
+    "published",
+    "modified",
+    "section",
+    "tags",
+    "lead_image",
+    "description",
+    "language",
+    "word_count",
+    "body",
 )
 
 
@@ -45,7 +72,7 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _export_query(site: str | None) -> Select[Any]:
+def _export_query(site: str | None, since: datetime | None) -> Select[Any]:
     query = (
         select(
             ARTICLES.c.id,
@@ -62,12 +89,17 @@ def _export_query(site: str | None) -> Select[Any]:
             ARTICLES.c.body_text,
             ARTICLES.c.first_seen_at,
             ARTICLES.c.last_seen_at,
+            ARTICLES.c.last_changed_at,
+            ARTICLES.c.content_hash,
+            ARTICLES.c.cluster_id,
         )
         .join(SITES, ARTICLES.c.site_id == SITES.c.id)
         .order_by(SITES.c.key, ARTICLES.c.published_at.asc().nulls_last(), ARTICLES.c.url)
     )
     if site is not None:
         query = query.where(SITES.c.key == site)
+    if since is not None:
+        query = query.where(ARTICLES.c.last_changed_at >= since)
     return query
 
 
@@ -108,23 +140,91 @@ def _record(row: RowMapping, authors: list[str], tags: list[str]) -> dict[str, A
         "body": row["body_text"],
         "first_seen": _iso(row["first_seen_at"]),
         "last_seen": _iso(row["last_seen_at"]),
+        "last_changed": _iso(row["last_changed_at"]),
+        "content_hash": row["content_hash"],
+        "cluster_id": row["cluster_id"],
     }
 
 
-def iter_articles(engine: Engine, site: str | None = None) -> Iterator[dict[str, Any]]:
+def iter_articles(
+    engine: Engine, site: str | None = None, since: datetime | None = None
+) -> Iterator[dict[str, Any]]:
     """Export records (see ``EXPORT_FIELDS``) ordered by site key, published date, URL.
 
     Articles without a published date come last within their site. Dates are ISO 8601
-    strings in UTC with their offset (``+00:00``), or None. Rows are streamed in batches.
+    strings in UTC with their offset (``+00:00``), or None. ``since`` keeps the articles
+    new or changed at or after that instant (``last_changed_at``). Rows are streamed in
+    batches.
     """
     with engine.connect() as conn:
-        result = conn.execution_options(yield_per=BATCH_SIZE).execute(_export_query(site))
+        result = conn.execution_options(yield_per=BATCH_SIZE).execute(_export_query(site, since))
         for batch in result.mappings().partitions():
             ids = [row["id"] for row in batch]
             authors = _names_by_article(conn, ids, authors=True)
             tags = _names_by_article(conn, ids, authors=False)
             for row in batch:
                 yield _record(row, authors.get(row["id"], []), tags.get(row["id"], []))
+
+
+def iter_revisions(
+    engine: Engine, site: str | None = None, since: datetime | None = None
+) -> Iterator[dict[str, Any]]:
+    """Revision records (see ``REVISION_FIELDS``) by site key, URL and revision number.
+
+    ``since`` keeps the revisions fetched at or after that instant.
+    """
+    query = (
+        select(
+            SITES.c.key.label("site"),
+            ARTICLES.c.url,
+            REVISIONS.c.revision_no,
+            REVISIONS.c.fetched_at,
+            REVISIONS.c.origin,
+            REVISIONS.c.extractor_version,
+            REVISIONS.c.content_hash,
+            REVISIONS.c.title,
+            REVISIONS.c.authors,
+            REVISIONS.c.published_at,
+            REVISIONS.c.modified_at,
+            REVISIONS.c.section,
+            REVISIONS.c.tags,
+            REVISIONS.c.lead_image_url,
+            REVISIONS.c.description,
+            REVISIONS.c.language,
+            REVISIONS.c.word_count,
+            REVISIONS.c.body_text,
+        )
+        .join(ARTICLES, ARTICLES.c.id == REVISIONS.c.article_id)
+        .join(SITES, SITES.c.id == ARTICLES.c.site_id)
+        .order_by(SITES.c.key, ARTICLES.c.url, REVISIONS.c.revision_no)
+    )
+    if site is not None:
+        query = query.where(SITES.c.key == site)
+    if since is not None:
+        query = query.where(REVISIONS.c.fetched_at >= since)
+    with engine.connect() as conn:
+        result = conn.execution_options(yield_per=BATCH_SIZE).execute(query)
+        for row in result.mappings():
+            yield {
+                "site": row["site"],
+                "url": row["url"],
+                "revision": row["revision_no"],
+                "fetched_at": _iso(row["fetched_at"]),
+                "origin": row["origin"],
+                "extractor_version": row["extractor_version"],
+                "content_hash": row["content_hash"],
+                "title": row["title"],
+                "authors": json.loads(row["authors"]),
+                "published": _iso(row["published_at"]),
+                "modified": _iso(row["modified_at"]),
+                "section": row["section"],
+                "tags": json.loads(row["tags"]),
+                "lead_image": row["lead_image_url"],
+                "description": row["description"],
+                "language": row["language"],
+                "word_count": row["word_count"],
+                "body": row["body_text"],
+            }
 
 
 def site_summary(engine: Engine) -> list[tuple[str, int, int]]:

@@ -1,20 +1,45 @@
-"""Saving clean articles: one upsert per article, in one transaction, with its links."""
+"""Saving clean articles: the current row, its revisions, its raw page and its cluster.
+
+Rules:
+
+* ``articles`` holds the current version, one row per canonical URL.
+* A new ``article_revisions`` row is written only when the content hash (title and body)
+  changes, and for a new article. A change of metadata alone (authors, tags, dates, ...)
+  updates the article row and its newest revision in place, so the newest revision always
+  equals the article row.
+* The raw page of every written revision is archived (``raw_pages``, compressed).
+* A new or changed body is fingerprinted for near-duplicate clusters (``neardup``).
+
+Every write here runs in one transaction: ``save`` per article, ``write_batch`` (in
+``harvester.db.batch``) per batch.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import Column, Table, delete, select, update
+from sqlalchemy import Column, Table, delete, func, select, update
 from sqlalchemy.engine import Connection, Engine, Row
 
 import harvester
-from harvester.db.models import ArticleAuthor, ArticleTag, Author, Site, Tag
-from harvester.db.models import Article as ArticleRow
+from harvester.db.neardup import assign_cluster
+from harvester.db.rawpages import RawResponse, insert_raw_page
+from harvester.db.tables import (
+    ARTICLE_AUTHORS,
+    ARTICLE_TAGS,
+    ARTICLES,
+    AUTHORS,
+    RAW_PAGES,
+    REVISIONS,
+    SITES,
+    TAGS,
+)
 from harvester.db.text import (
+    canonical_article_url,
     content_hash,
     normalise,
     normalise_optional,
@@ -25,14 +50,22 @@ from harvester.db.types import NaiveDatetimeError
 from harvester.db.upsert import insert_or_ignore, insert_or_update
 from harvester.extract.model import Article
 
-SaveResult = Literal["new", "changed", "unchanged"]
+__all__ = [
+    "ARTICLES",
+    "ARTICLE_AUTHORS",
+    "ARTICLE_TAGS",
+    "AUTHORS",
+    "SITES",
+    "TAGS",
+    "ArticleStore",
+    "FetchedArticle",
+    "SaveOutcome",
+    "SaveResult",
+    "article_values",
+]
 
-SITES: Table = Site.__table__  # type: ignore[assignment]
-ARTICLES: Table = ArticleRow.__table__  # type: ignore[assignment]
-AUTHORS: Table = Author.__table__  # type: ignore[assignment]
-TAGS: Table = Tag.__table__  # type: ignore[assignment]
-ARTICLE_AUTHORS: Table = ArticleAuthor.__table__  # type: ignore[assignment]
-ARTICLE_TAGS: Table = ArticleTag.__table__  # type: ignore[assignment]
+SaveResult = Literal["new", "changed", "unchanged"]
+RevisionOrigin = Literal["crawl", "reextract"]
 
 # Columns that describe the article itself: when all of these (and the author and tag
 # lists) are equal, a save is "unchanged". Provenance (fetched_url, sources,
@@ -50,6 +83,43 @@ _COMPARED = (
     "body_html",
     "content_hash",
 )
+
+# Article columns a revision keeps as they were.
+_REVISION_FIELDS = (
+    "content_hash",
+    "title",
+    "description",
+    "section",
+    "language",
+    "lead_image_url",
+    "published_at",
+    "modified_at",
+    "body_text",
+    "body_html",
+    "word_count",
+    "sources",
+    "fetched_url",
+    "extractor_version",
+)
+
+
+@dataclass(frozen=True)
+class FetchedArticle:
+    """An extracted article with where and when it was fetched, and the page as received."""
+
+    site: str
+    article: Article
+    fetched_url: str
+    fetched_at: datetime
+    raw: RawResponse | None = None
+
+
+@dataclass(frozen=True)
+class SaveOutcome:
+    result: SaveResult
+    article_id: int
+    revision_no: int | None  # the revision written by this save; None when none was
+    cluster_id: int | None
 
 
 @dataclass(frozen=True)
@@ -78,7 +148,7 @@ def article_values(article: Article) -> dict[str, Any]:
     paragraphs = normalise_paragraphs(article.body)
     title = normalise(article.title)
     return {
-        "url": article.url.strip(),
+        "url": canonical_article_url(article.url),
         "title": title,
         "description": normalise_optional(article.description),
         "section": normalise_optional(article.section),
@@ -95,7 +165,7 @@ def article_values(article: Article) -> dict[str, Any]:
 
 
 class ArticleStore:
-    """Writes articles to the store. Each ``save`` is one transaction."""
+    """Writes articles to the store."""
 
     def __init__(self, engine: Engine, *, extractor_version: str = harvester.__version__) -> None:
         self._engine = engine
@@ -104,6 +174,10 @@ class ArticleStore:
     @property
     def engine(self) -> Engine:
         return self._engine
+
+    @property
+    def extractor_version(self) -> str:
+        return self._extractor_version
 
     def close(self) -> None:
         """Release the engine's pooled connections (the store must not be used afterwards)."""
@@ -123,9 +197,15 @@ class ArticleStore:
             )
 
     def save(
-        self, site: str, article: Article, *, fetched_url: str, fetched_at: datetime
+        self,
+        site: str,
+        article: Article,
+        *,
+        fetched_url: str,
+        fetched_at: datetime,
+        raw: RawResponse | None = None,
     ) -> SaveResult:
-        """Insert or update ``article`` (by canonical URL) for ``site``.
+        """Insert or update ``article`` (by canonical URL) for ``site``, in one transaction.
 
         Returns "new" for a URL not seen before, "unchanged" when the content hash and all
         article metadata (authors and tags included) are equal to the stored ones, in which
@@ -133,66 +213,154 @@ class ArticleStore:
         are replaced. The site row is created on first use (name = key until
         ``register_site`` names it). Raises ``NaiveDatetimeError`` for naive datetimes.
         """
-        _require_aware("fetched_at", fetched_at)
-        _require_aware("article.published", article.published)
-        _require_aware("article.modified", article.modified)
-        values = article_values(article)
-        authors = unique_names(article.authors)
-        tags = unique_names(article.tags)
-
+        page = FetchedArticle(site, article, fetched_url, fetched_at, raw)
         with self._engine.begin() as conn:
-            values["site_id"] = self._site_id(conn, site)
-            existing = conn.execute(
-                select(ARTICLES).where(ARTICLES.c.url == values["url"]).with_for_update()
-            ).one_or_none()
-            if existing is not None and self._unchanged(conn, existing, values, authors, tags):
-                conn.execute(
-                    update(ARTICLES)
-                    .where(ARTICLES.c.id == existing.id)
-                    .values(last_seen_at=fetched_at)
-                )
-                return "unchanged"
+            return self.save_on(conn, page).result
 
-            values |= {
-                "fetched_url": fetched_url,
-                "extractor_version": self._extractor_version,
-                "first_seen_at": fetched_at,
-                "last_seen_at": fetched_at,
-                "last_changed_at": fetched_at,
-            }
-            kept = {"url", "first_seen_at"}
-            stmt = insert_or_update(
-                conn,
-                ARTICLES,
-                values,
-                conflict=["url"],
-                update=[name for name in values if name not in kept],
-            ).returning(ARTICLES.c.id)
-            article_id = conn.execute(stmt).scalar_one()
-            _replace_links(conn, _AUTHOR_LINK, article_id, authors)
-            _replace_links(conn, _TAG_LINK, article_id, tags)
-        return "new" if existing is None else "changed"
-
-    @staticmethod
-    def _site_id(conn: Connection, key: str) -> int:
-        conn.execute(insert_or_ignore(conn, SITES, [{"key": key, "name": key}], conflict=["key"]))
-        return conn.execute(select(SITES.c.id).where(SITES.c.key == key)).scalar_one()
-
-    @staticmethod
-    def _unchanged(
+    def save_on(
+        self,
         conn: Connection,
-        existing: Row[Any],
-        values: dict[str, Any],
-        authors: list[str],
-        tags: list[str],
-    ) -> bool:
-        stored = existing._mapping
-        if any(stored[name] != values[name] for name in _COMPARED):
-            return False
-        return (
-            _linked_names(conn, _AUTHOR_LINK, existing.id) == authors
-            and _linked_names(conn, _TAG_LINK, existing.id) == tags
-        )
+        page: FetchedArticle,
+        *,
+        origin: RevisionOrigin = "crawl",
+        raw_page_id: int | None = None,
+    ) -> SaveOutcome:
+        """Save ``page`` on an open transaction (see ``save``).
+
+        ``origin="reextract"`` is a save without a fetch: ``last_seen_at`` does not move,
+        ``last_changed_at`` is now, and a written revision points at ``raw_page_id`` (the
+        archived page the article was re-extracted from) instead of a newly archived page.
+        """
+        _require_aware("fetched_at", page.fetched_at)
+        _require_aware("article.published", page.article.published)
+        _require_aware("article.modified", page.article.modified)
+        values = article_values(page.article)
+        authors = unique_names(page.article.authors)
+        tags = unique_names(page.article.tags)
+        values["site_id"] = site_id(conn, page.site)
+        existing = conn.execute(
+            select(ARTICLES).where(ARTICLES.c.url == values["url"]).with_for_update()
+        ).one_or_none()
+        if existing is not None and _unchanged(conn, existing, values, authors, tags):
+            return self._touch(conn, existing, page, origin)
+
+        crawled = origin == "crawl"
+        if existing is None and not crawled:
+            raise ValueError(f"re-extraction of an article not in the store: {values['url']}")
+        values |= {
+            "fetched_url": page.fetched_url,
+            "extractor_version": self._extractor_version,
+            "first_seen_at": page.fetched_at,
+            "last_seen_at": page.fetched_at if crawled else existing.last_seen_at,  # type: ignore[union-attr]
+            "last_changed_at": page.fetched_at if crawled else datetime.now(UTC),
+        }
+        kept = {"url", "first_seen_at"}
+        stmt = insert_or_update(
+            conn,
+            ARTICLES,
+            values,
+            conflict=["url"],
+            update=[name for name in values if name not in kept],
+        ).returning(ARTICLES.c.id)
+        article_id = conn.execute(stmt).scalar_one()
+        _replace_links(conn, _AUTHOR_LINK, article_id, authors)
+        _replace_links(conn, _TAG_LINK, article_id, tags)
+
+        if crawled and page.raw is not None:
+            raw_page_id = insert_raw_page(
+                conn, values["site_id"], page.fetched_url, page.fetched_at, page.raw
+            )
+        fields = {name: values[name] for name in _REVISION_FIELDS} | {
+            "authors": json.dumps(authors, ensure_ascii=False),
+            "tags": json.dumps(tags, ensure_ascii=False),
+        }
+        latest = _latest_revision(conn, article_id)
+        content_changed = existing is None or existing.content_hash != values["content_hash"]
+        if content_changed or latest is None:
+            revision_no = (latest.revision_no if latest is not None else 0) + 1
+            conn.execute(
+                REVISIONS.insert().values(
+                    **fields,
+                    article_id=article_id,
+                    revision_no=revision_no,
+                    fetched_at=page.fetched_at,
+                    origin=origin,
+                    raw_page_id=raw_page_id,
+                )
+            )
+            cluster_id = assign_cluster(conn, article_id, values["body_text"])
+            return SaveOutcome("new" if existing is None else "changed", article_id, revision_no, cluster_id)
+
+        _update_revision(conn, latest, fields, raw_page_id)
+        cluster_id = existing.cluster_id  # type: ignore[union-attr]
+        if cluster_id is None:
+            cluster_id = assign_cluster(conn, article_id, values["body_text"])
+        return SaveOutcome("changed", article_id, None, cluster_id)
+
+    @staticmethod
+    def _touch(
+        conn: Connection, existing: Row[Any], page: FetchedArticle, origin: RevisionOrigin
+    ) -> SaveOutcome:
+        """An unchanged article: seen again (crawl only); fingerprinted if it never was."""
+        if origin == "crawl":
+            conn.execute(
+                update(ARTICLES)
+                .where(ARTICLES.c.id == existing.id)
+                .values(last_seen_at=page.fetched_at)
+            )
+        cluster_id = existing.cluster_id
+        if cluster_id is None:
+            cluster_id = assign_cluster(conn, existing.id, existing.body_text)
+        return SaveOutcome("unchanged", existing.id, None, cluster_id)
+
+
+def site_id(conn: Connection, key: str) -> int:
+    """The id of site ``key``, creating its row (name = key) on first use."""
+    conn.execute(insert_or_ignore(conn, SITES, [{"key": key, "name": key}], conflict=["key"]))
+    return conn.execute(select(SITES.c.id).where(SITES.c.key == key)).scalar_one()
+
+
+def _unchanged(
+    conn: Connection,
+    existing: Row[Any],
+    values: dict[str, Any],
+    authors: list[str],
+    tags: list[str],
+) -> bool:
+    stored = existing._mapping
+    if any(stored[name] != values[name] for name in _COMPARED):
+        return False
+    return (
+        _linked_names(conn, _AUTHOR_LINK, existing.id) == authors
+        and _linked_names(conn, _TAG_LINK, existing.id) == tags
+    )
+
+
+def _latest_revision(conn: Connection, article_id: int) -> Row[Any] | None:
+    return conn.execute(
+        select(REVISIONS.c.id, REVISIONS.c.revision_no, REVISIONS.c.raw_page_id)
+        .where(REVISIONS.c.article_id == article_id)
+        .order_by(REVISIONS.c.revision_no.desc())
+        .limit(1)
+    ).one_or_none()
+
+
+def _update_revision(
+    conn: Connection, latest: Row[Any], fields: dict[str, Any], raw_page_id: int | None
+) -> None:
+    """Metadata-only change: the newest revision takes the new fields (and newer raw page)."""
+    changes = dict(fields)
+    replaced = None
+    if raw_page_id is not None and raw_page_id != latest.raw_page_id:
+        changes["raw_page_id"] = raw_page_id
+        replaced = latest.raw_page_id
+    conn.execute(update(REVISIONS).where(REVISIONS.c.id == latest.id).values(**changes))
+    if replaced is not None:
+        still_used = conn.execute(
+            select(func.count()).select_from(REVISIONS).where(REVISIONS.c.raw_page_id == replaced)
+        ).scalar_one()
+        if not still_used:
+            conn.execute(delete(RAW_PAGES).where(RAW_PAGES.c.id == replaced))
 
 
 def _linked_names(conn: Connection, link: _Link, article_id: int) -> list[str]:

@@ -9,9 +9,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, inspect, text
 
 from harvester.db.engine import make_engine
+from harvester.db.models import SEARCH_TABLE_PREFIX
 
 POSTGRES_TEST_URL_ENV = "HARVESTER_TEST_POSTGRES_URL"
 
@@ -37,9 +38,19 @@ def empty_database_url(backend: str, directory: Path) -> str:
 
 
 def drop_all_tables(url: str) -> None:
-    """Drop every table in the database at ``url``, whatever created it."""
+    """Drop every view and table in the database at ``url``, whatever created it.
+
+    Views go first (they depend on tables), then the SQLite full-text table (its shadow
+    tables go with it), then the rest.
+    """
     engine = make_engine(url, sqlite_foreign_keys=False)
     try:
+        with engine.begin() as conn:
+            inspector = inspect(conn)
+            for view in inspector.get_view_names():
+                conn.execute(text(f'DROP VIEW IF EXISTS "{view}"'))
+            if conn.dialect.name == "sqlite" and SEARCH_TABLE_PREFIX in inspector.get_table_names():
+                conn.execute(text(f'DROP TABLE "{SEARCH_TABLE_PREFIX}"'))
         metadata = MetaData()
         with engine.begin() as conn:
             metadata.reflect(conn)

@@ -46,3 +46,14 @@ def content_hash(title: str, paragraphs: Iterable[str]) -> str:
         digest.update(part.encode("utf-8"))
         digest.update(b"\x1f")
     return digest.hexdigest()
+
+
+def canonical_article_url(url: str) -> str:
+    """The URL an article is stored under: trimmed, without fragment and tracking parameters.
+
+    Extraction already returns the page's ``rel=canonical`` (or the fetched URL) in this form;
+    the store applies it again so that no caller can store two forms of one URL.
+    """
+    from harvester.extract.urls import canonical_url
+
+    return canonical_url(url.strip())

@@ -1,0 +1,156 @@
+"""Near-duplicate clusters: MinHash signatures of article bodies, banded for candidate lookup.
+
+Each article body becomes a set of five-word shingles (lower-cased words), summarised by a
+MinHash signature (datasketch, fixed seed, so signatures from different runs compare). The
+signature is cut into ``BANDS`` bands of ``ROWS`` values; articles that share a band's bucket
+are candidates, and a candidate whose estimated Jaccard similarity reaches ``THRESHOLD`` is a
+near-duplicate. The buckets live in SQL (``article_signature_bands``), so finding candidates
+is an indexed join, not a scan of every signature.
+
+``articles.cluster_id`` is the id of the first article of the cluster; an article with no
+near-duplicate has its own id. Clusters that a new article links are merged. When an
+article's body changes it is fingerprinted again; if it headed a cluster, the next member
+heads what remains.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+
+import numpy as np
+from datasketch import MinHash
+from sqlalchemy import delete, select, update
+from sqlalchemy.engine import Connection
+
+from harvester.db.tables import ARTICLES, SIGNATURE_BANDS, SIGNATURES
+
+NUM_PERM = 128
+BANDS = 32
+ROWS = NUM_PERM // BANDS
+SEED = 20251123
+#: datasketch's permutation scheme (32-bit values); pinned so stored signatures stay comparable.
+SCHEME = "affine32"
+SHINGLE_WORDS = 5
+#: Estimated Jaccard similarity of the shingle sets at or above which two bodies are one story.
+THRESHOLD = 0.5
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def shingles(text: str) -> set[bytes]:
+    """The overlapping five-word sequences of ``text`` (the whole text when shorter)."""
+    words = [w.lower() for w in _WORD.findall(text)]
+    if len(words) <= SHINGLE_WORDS:
+        return {" ".join(words).encode("utf-8")} if words else set()
+    return {
+        " ".join(words[i : i + SHINGLE_WORDS]).encode("utf-8")
+        for i in range(len(words) - SHINGLE_WORDS + 1)
+    }
+
+
+def signature(text: str) -> MinHash:
+    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)
+    minhash.update_batch(list(shingles(text)))
+    return minhash
+
+
+def encode(minhash: MinHash) -> bytes:
+    """The signature as bytes (hash values are below 2**32: four bytes each, little-endian)."""
+    return minhash.hashvalues.astype("<u4").tobytes()
+
+
+def decode(data: bytes) -> MinHash:
+    values = np.frombuffer(data, dtype="<u4").astype(np.uint64)
+    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashvalues=values)
+
+
+def band_buckets(minhash: MinHash) -> list[tuple[int, str]]:
+    """(band, bucket) pairs: a short digest of each band's slice of the signature."""
+    values = minhash.hashvalues.astype("<u4")
+    return [
+        (band, hashlib.sha1(values[band * ROWS : (band + 1) * ROWS].tobytes()).hexdigest()[:16])
+        for band in range(BANDS)
+    ]
+
+
+def similarity(a: bytes, b: bytes) -> float:
+    """Estimated Jaccard similarity of two encoded signatures."""
+    return float(decode(a).jaccard(decode(b)))
+
+
+def assign_cluster(conn: Connection, article_id: int, body_text: str) -> int:
+    """Fingerprint the article, find its near-duplicates, and set (and merge) cluster ids.
+
+    Returns the article's cluster id.
+    """
+    _leave_cluster(conn, article_id)
+    minhash = signature(body_text)
+    encoded = encode(minhash)
+    _replace_signature(conn, article_id, encoded, band_buckets(minhash))
+    matches = [
+        other
+        for other, other_encoded in _candidates(conn, article_id)
+        if similarity(encoded, other_encoded) >= THRESHOLD
+    ]
+    if not matches:
+        conn.execute(update(ARTICLES).where(ARTICLES.c.id == article_id).values(cluster_id=article_id))
+        return article_id
+    clusters = _cluster_ids(conn, matches)
+    target = min(clusters)
+    conn.execute(
+        update(ARTICLES)
+        .where((ARTICLES.c.id == article_id) | ARTICLES.c.cluster_id.in_(clusters))
+        .values(cluster_id=target)
+    )
+    return target
+
+
+def _leave_cluster(conn: Connection, article_id: int) -> None:
+    """Before re-fingerprinting: if the article heads a cluster, its next member heads the rest."""
+    others = list(
+        conn.execute(
+            select(ARTICLES.c.id)
+            .where(ARTICLES.c.cluster_id == article_id, ARTICLES.c.id != article_id)
+            .order_by(ARTICLES.c.id)
+        ).scalars()
+    )
+    if others:
+        conn.execute(update(ARTICLES).where(ARTICLES.c.id.in_(others)).values(cluster_id=others[0]))
+
+
+def _replace_signature(
+    conn: Connection, article_id: int, encoded: bytes, buckets: Iterable[tuple[int, str]]
+) -> None:
+    conn.execute(delete(SIGNATURE_BANDS).where(SIGNATURE_BANDS.c.article_id == article_id))
+    conn.execute(delete(SIGNATURES).where(SIGNATURES.c.article_id == article_id))
+    conn.execute(SIGNATURES.insert().values(article_id=article_id, minhash=encoded))
+    conn.execute(
+        SIGNATURE_BANDS.insert(),
+        [{"article_id": article_id, "band": band, "bucket": bucket} for band, bucket in buckets],
+    )
+
+
+def _candidates(conn: Connection, article_id: int) -> list[tuple[int, bytes]]:
+    mine = SIGNATURE_BANDS.alias("mine")
+    theirs = SIGNATURE_BANDS.alias("theirs")
+    candidate_ids = (
+        select(theirs.c.article_id)
+        .join(mine, (mine.c.band == theirs.c.band) & (mine.c.bucket == theirs.c.bucket))
+        .where(mine.c.article_id == article_id, theirs.c.article_id != article_id)
+        .distinct()
+    )
+    rows = conn.execute(
+        select(SIGNATURES.c.article_id, SIGNATURES.c.minhash)
+        .where(SIGNATURES.c.article_id.in_(candidate_ids))
+        .order_by(SIGNATURES.c.article_id)
+    )
+    return [(row.article_id, bytes(row.minhash)) for row in rows]
+
+
+def _cluster_ids(conn: Connection, article_ids: list[int]) -> set[int]:
+    rows = conn.execute(
+        select(ARTICLES.c.id, ARTICLES.c.cluster_id).where(ARTICLES.c.id.in_(article_ids))
+    )
+    return {cluster if cluster is not None else article for article, cluster in rows}

@@ -1,0 +1,101 @@
+"""Near-duplicate clusters across sites, from the mirror articles, on real databases."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from harvester.db import ArticleStore
+from harvester.db.neardup import THRESHOLD, encode, signature, similarity
+from harvester.db.testing import backends
+from tests.goldens import SITES, Golden, mirror_goldens
+from tests.stores import fresh_store, rows, save_golden
+
+AT = datetime(2025, 9, 20, 12, 0, tzinfo=timezone.utc)
+
+
+def golden(site: str, name: str) -> Golden:
+    return next(g for g in mirror_goldens(site) if g.name == name)
+
+
+SYNDICATED = golden("itpostnews", "syndicated-openai-chatgpt-study")
+ORIGINAL = golden("budapestpost", "openai-chatgpt-study")
+ALIBABA = [
+    golden("worldofsoftware", "seed-alibaba-university-courses"),
+    golden("itpostnews", "seed-alibaba-great-firewall"),
+    golden("budapestpost", "seed-alibaba-beijing-poverty"),
+]
+DATA_CENTRES = [golden("itpostnews", "data-centre-heat-reuse"), golden("budapestpost", "data-centre-waste-heat")]
+
+
+@pytest.fixture(params=backends())
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ArticleStore]:
+    with fresh_store(request.param, tmp_path) as store:
+        for site in SITES:
+            for item in mirror_goldens(site):
+                save_golden(store, item, AT)
+        yield store
+
+
+def cluster_of(store: ArticleStore, url: str) -> int:
+    ((cluster,),) = rows(store.engine, "SELECT cluster_id FROM articles WHERE url = :url", url=url)
+    return int(cluster)
+
+
+def test_the_syndicated_copy_joins_the_original_s_cluster(store: ArticleStore) -> None:
+    assert cluster_of(store, SYNDICATED.url) == cluster_of(store, ORIGINAL.url)
+    clusters = rows(
+        store.engine,
+        "SELECT cluster_id, cluster_size, site, url FROM near_duplicates ORDER BY cluster_id, site",
+    )
+    assert [(size, site, url) for _, size, site, url in clusters] == [
+        (2, "budapestpost", ORIGINAL.url),
+        (2, "itpostnews", SYNDICATED.url),
+    ]
+    # The cluster id is the first stored article of the cluster.
+    ((first,),) = rows(store.engine, "SELECT min(id) FROM articles WHERE url IN (:a, :b)", a=ORIGINAL.url, b=SYNDICATED.url)
+    assert clusters[0][0] == first
+
+
+def test_distinct_articles_on_the_same_topic_do_not_cluster(store: ArticleStore) -> None:
+    for group in (ALIBABA, DATA_CENTRES):
+        clusters = {cluster_of(store, item.url) for item in group}
+        assert len(clusters) == len(group), [item.name for item in group]
+    singles = rows(store.engine, "SELECT count(*) FROM articles WHERE cluster_id = id")
+    total = rows(store.engine, "SELECT count(*) FROM articles")
+    assert singles[0][0] == total[0][0] - 1  # only the copy points at another article
+
+
+def test_similarity_separates_copies_from_same_topic_articles() -> None:
+    def sig(item: Golden) -> bytes:
+        return encode(signature(item.body_text))
+
+    assert similarity(sig(SYNDICATED), sig(ORIGINAL)) >= 0.95
+    pairs = [(a, b) for i, a in enumerate(ALIBABA) for b in ALIBABA[i + 1 :]] + [tuple(DATA_CENTRES)]
+    for a, b in pairs:
+        assert similarity(sig(a), sig(b)) < THRESHOLD / 2, (a.name, b.name)
+
+
+def test_a_lightly_edited_copy_still_clusters_and_a_rewritten_one_leaves(store: ArticleStore) -> None:
+    paragraphs = list(ORIGINAL.expected["body"])
+    edited = [*paragraphs[:-1], "This story was first published by Budapest Post."]
+    edited_golden = Golden("itpostnews", "edited", {**SYNDICATED.expected, "body": edited})
+    html = _page_with_body(SYNDICATED, edited)
+    save_golden(store, edited_golden, AT, html)
+    assert cluster_of(store, SYNDICATED.url) == cluster_of(store, ORIGINAL.url)
+
+    rewritten = ["A different story about quantum networking and satellites, in many more words than before."] * 3
+    save_golden(store, edited_golden, AT, _page_with_body(SYNDICATED, [f"{p} ({i})" for i, p in enumerate(rewritten)]))
+    assert cluster_of(store, SYNDICATED.url) != cluster_of(store, ORIGINAL.url)
+
+
+def _page_with_body(item: Golden, paragraphs: list[str]) -> bytes:
+    from tests.stores import mirror_page
+
+    html = mirror_page(item).decode("utf-8")
+    start = html.index('<div class="entry-content">') + len('<div class="entry-content">')
+    end = html.index("</div>", start)
+    return (html[:start] + "".join(f"<p>{p}</p>" for p in paragraphs) + html[end:]).encode("utf-8")
