@@ -6,6 +6,12 @@ found through the ``migrations`` package, so this works from an installed packag
 
 from __future__ import annotations
 
+import atexit
+import functools
+import importlib.resources as resources
+import importlib.resources.abc
+import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -33,10 +39,41 @@ class MigrationIntegrityError(RuntimeError):
     """A migration left rows that break a foreign key; it was rolled back."""
 
 
+def migrations_directory() -> Path:
+    """The folder of the migration scripts on the file system.
+
+    Alembic reads scripts from a folder. When the package is imported from a zip archive
+    (a scrapyd egg), the scripts are copied once to a temporary folder.
+    """
+    folder = Path(migrations.__file__).resolve().parent
+    if folder.is_dir():
+        return folder
+    return _unpacked_migrations()
+
+
+@functools.cache
+def _unpacked_migrations() -> Path:
+    target = Path(tempfile.mkdtemp(prefix="harvester-migrations-"))
+    atexit.register(shutil.rmtree, target, True)
+    _copy_tree(resources.files(migrations), target)
+    return target
+
+
+def _copy_tree(source: resources.abc.Traversable, target: Path) -> None:
+    for entry in source.iterdir():
+        if entry.name == "__pycache__":
+            continue
+        if entry.is_dir():
+            (target / entry.name).mkdir()
+            _copy_tree(entry, target / entry.name)
+        else:
+            (target / entry.name).write_bytes(entry.read_bytes())
+
+
 def alembic_config() -> Config:
     """An Alembic configuration pointing at the packaged migration scripts."""
     config = Config()
-    script_location = str(Path(migrations.__file__).resolve().parent)
+    script_location = str(migrations_directory())
     # Config values go through ConfigParser interpolation: a literal % must be doubled.
     config.set_main_option("script_location", script_location.replace("%", "%%"))
     return config
