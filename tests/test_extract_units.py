@@ -281,3 +281,19 @@ def test_every_non_empty_field_has_a_source() -> None:
                     assert name in result.sources, f"{golden.name}: {name} has no source"
             checked += 1
     assert checked >= 20
+
+
+def test_machine_dates_with_zone_names_keep_their_offset() -> None:
+    from datetime import timedelta
+
+    from harvester.extract.dates import parse_machine_date, parse_text_date
+
+    cest = parse_machine_date("2025-06-05 10:00 CEST")
+    assert cest is not None and cest.utcoffset() == timedelta(hours=2)
+    assert parse_machine_date("Thu, 05 Jun 2025 10:00:00 GMT").utcoffset() == timedelta(0)
+    assert parse_machine_date("2025-06-05T10:00:00+05:30").utcoffset() == timedelta(hours=5, minutes=30)
+    # a zone it cannot place is not guessed as UTC
+    assert parse_machine_date("2025-06-05 10:00 XYZT") is None
+    # visible text needs its own zone
+    assert parse_text_date("Published 5 June 2025 10:00") is None
+    assert parse_text_date("Published 5 June 2025 10:00 EDT").utcoffset() == timedelta(hours=-4)
