@@ -1,4 +1,4 @@
-"""The ``harvester`` command: demo, extract, export, search, re-extraction and database upkeep.
+"""The ``harvester`` command: crawls and scheduled jobs, demo, extract, export, search, re-extraction and database upkeep.
 
 Errors print one line, ``harvester: error: ...``, and exit non-zero; no tracebacks.
 """
@@ -30,6 +30,29 @@ class CommandError(Exception):
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="harvester", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    crawl = commands.add_parser(
+        "crawl", help="crawl sites once into the database (for cron and systemd timers): exit 0 on success"
+    )
+    crawl.add_argument("sites", nargs="*", metavar="SITE", help="spider names (see --all)")
+    crawl.add_argument("--all", action="store_true", help="every site spider (not the generic news spider)")
+    crawl.add_argument("--base-url", action="append", default=[], metavar="SITE=URL",
+                       help="crawl SITE from a mirror with the real site's paths (repeatable)")
+    crawl.add_argument("-a", dest="spider_args", action="append", default=[], metavar="NAME=VALUE",
+                       help="spider argument for every site, e.g. -a site=https://example.com for news (repeatable)")
+    crawl.add_argument("-s", dest="settings", action="append", default=[], metavar="NAME=VALUE",
+                       help="Scrapy setting, as with scrapy crawl -s (repeatable)")
+    crawl.add_argument("--database", help="database URL")
+
+    runs = commands.add_parser("runs", help="the crawl run history from crawl_runs, as a table")
+    runs.add_argument("--site", help="only this spider's runs")
+    runs.add_argument("--last", type=int, default=20, metavar="N", help="the last N runs (default 20)")
+    runs.add_argument("--database", help="database URL")
+
+    schedule = commands.add_parser(
+        "schedule", help="run crawls on cron expressions or intervals from a TOML file until stopped"
+    )
+    schedule.add_argument("--config", type=Path, required=True, help="the schedule (TOML; see the README)")
 
     demo = commands.add_parser("demo", help="crawl the bundled offline mirrors into the database")
     demo.add_argument("--database", help="database URL (default: HARVESTER_DATABASE_URL or sqlite:///harvest.db)")
@@ -74,6 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handlers = {
+        "crawl": cmd_crawl,
+        "runs": cmd_runs,
+        "schedule": cmd_schedule,
         "demo": cmd_demo,
         "extract": cmd_extract,
         "export": cmd_export,
@@ -250,6 +276,119 @@ def cmd_db(args: argparse.Namespace) -> int:
     except SQLAlchemyError as exc:
         raise CommandError(f"database {redact_url(url)}: {exc.__class__.__name__}: {exc}") from None
     print(f"{redact_url(url)}: schema revision {revision or 'none'}")
+    return 0
+
+
+def _pairs(values: Sequence[str], option: str) -> dict[str, str]:
+    """``NAME=VALUE`` options as a dict; a value without ``=`` is a usage error."""
+    pairs: dict[str, str] = {}
+    for value in values:
+        name, sep, rest = value.partition("=")
+        if not sep or not name.strip():
+            raise CommandError(f"{option} {value!r}: expected NAME=VALUE")
+        pairs[name.strip()] = rest
+    return pairs
+
+
+def cmd_crawl(args: argparse.Namespace) -> int:
+    import os
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from harvester.db import SchemaOutdated, ensure_schema, make_engine, redact_url
+    from harvester.runner import crawl, project_settings, spider_names
+
+    settings = _pairs(args.settings, "-s")
+    spider_args = _pairs(args.spider_args, "-a")
+    base_urls = _pairs(args.base_url, "--base-url")
+    known = spider_names(project_settings())
+    sites = list(dict.fromkeys(args.sites + ([name for name in known if name != "news"] if args.all else [])))
+    if not sites:
+        raise CommandError("no site to crawl: name one or more (" + ", ".join(known) + ") or use --all")
+    unknown = [site for site in sites + list(base_urls) if site not in known]
+    if unknown:
+        raise CommandError(f"unknown site {unknown[0]!r} (known: {', '.join(known)})")
+    url = args.database or settings.pop("DATABASE_URL", None) or _database_url(args)
+    os.environ["HARVESTER_DATABASE_URL"] = url  # the store of every crawler in this process
+    engine = make_engine(url)
+    try:
+        ensure_schema(engine)
+    except SchemaOutdated as exc:
+        raise CommandError(str(exc)) from None
+    except SQLAlchemyError as exc:
+        raise CommandError(f"database {redact_url(url)}: {exc.__class__.__name__}: {getattr(exc, 'orig', None) or exc}") from None
+    finally:
+        engine.dispose()
+    on_terminal = sys.stderr.isatty()
+    overrides: dict[str, object] = {"DATABASE_URL": url, "HARVESTER_PROGRESS_INTERVAL": 1 if on_terminal else 15}
+    if on_terminal:
+        overrides["LOG_LEVEL"] = "WARNING"  # the progress line, warnings and errors
+    overrides.update(settings)
+    jobs = {site: dict(spider_args, **({"base_url": base_urls[site]} if site in base_urls else {})) for site in sites}
+    results = crawl(jobs, overrides)
+    failures = []
+    for result in results:
+        print(_crawl_line(result), file=sys.stderr)
+        problem = _crawl_problem(result)
+        if problem:
+            failures.append(f"{result.site}: {problem}")
+    if failures:
+        raise CommandError("; ".join(failures))
+    return 0
+
+
+def _crawl_problem(result: CrawlResult) -> str | None:
+    """Why a crawl failed, or None: it finished (or was skipped: another run holds the lock)."""
+    if result.finish_reason == "skipped":
+        return None
+    if result.finish_reason != "finished":
+        return f"crawl ended: {result.finish_reason}"
+    if not result.stats.get("response_received_count"):
+        errors = sum(v for k, v in result.stats.items() if k.startswith("harvester/error/") and isinstance(v, int))
+        return f"no page could be fetched ({errors} failed fetches)"
+    return None
+
+
+def cmd_runs(args: argparse.Namespace) -> int:
+    from harvester.db.runs import recent_runs
+
+    with _opened_store(args) as engine:
+        rows = recent_runs(engine, spider=args.site, last=args.last)
+    header = ("run", "site", "status", "started (UTC)", "seconds", "pages", "new", "changed", "unchanged", "non-art", "errors")
+    table = [header]
+    for row in rows:
+        seconds = f"{(row.finished_at - row.started_at).total_seconds():.1f}" if row.finished_at else "-"
+        table.append((
+            str(row.id), row.spider, row.status, row.started_at.strftime("%Y-%m-%d %H:%M:%S"), seconds,
+            str(row.pages_fetched), str(row.articles_new), str(row.articles_changed), str(row.articles_unchanged),
+            str(row.non_articles), str(row.errors),
+        ))
+    widths = [max(len(line[i]) for line in table) for i in range(len(header))]
+    for line in table:
+        cells = [cell.ljust(width) if i < 4 else cell.rjust(width) for i, (cell, width) in enumerate(zip(line, widths))]
+        print("  ".join(cells).rstrip())
+    print(f"{len(rows)} run{'s' if len(rows) != 1 else ''}", file=sys.stderr)
+    return 0
+
+
+def cmd_schedule(args: argparse.Namespace) -> int:
+    import logging
+
+    from harvester.schedule import ConfigError, load_schedule, run_schedule
+
+    try:
+        schedule = load_schedule(args.config)
+    except ConfigError as exc:
+        raise CommandError(str(exc)) from None
+    from harvester.runner import project_settings, spider_names
+
+    known = spider_names(project_settings())
+    unknown = [job.spider for job in schedule.jobs if job.spider not in known]
+    if unknown:
+        raise CommandError(f"{args.config}: unknown site {unknown[0]!r} (known: {', '.join(known)})")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s [%(name)s] %(levelname)s: %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    run_schedule(schedule)
     return 0
 
 

@@ -26,13 +26,18 @@ class ArticleItem:
 
 @dataclass
 class FetchOutcomeItem:
-    """A fetch that stored no article: a non-article page or a failed request."""
+    """A fetch of an article URL that stored no article: a non-article page, a failed request,
+    or a known article found unchanged on a re-check (``not_modified``, ``unchanged``)."""
 
     site: str
     url: str  # real-site URL
     fetched_at: datetime
-    outcome: str  # "not_article" or "error"
-    reason: str  # page class ("listing", "empty", ...) or error kind ("http_404", "timeout", ...)
+    outcome: str  # "not_article", "error", "not_modified" or "unchanged"
+    reason: str  # page class ("listing", "empty", ...), error kind ("http_404", ...), "http_304", "content_hash"
     detail: str = ""  # human-readable explanation
     status: int | None = None
     size: int = 0  # bytes received
+    # what the response said about its content, kept for the next conditional re-check
+    etag: str | None = None
+    last_modified: str | None = None
+    body_sha256: str | None = None

@@ -7,16 +7,28 @@ from datetime import UTC, datetime
 from typing import Any
 
 from scrapy import signals
-from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.exceptions import CloseSpider, DropItem, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import reactor
 
 from harvester.db import ArticleStore, SchemaOutdated, ensure_schema, make_engine, redact_url, resolve_database_url
 from harvester.db.batch import Entry, write_batch
+from harvester.db.lock import RunLock, try_lock_sites
 from harvester.db.rawpages import RawResponse
-from harvester.db.runs import DISCOVERY, ERROR, INVALID, FetchOutcome, finish_run, start_run
+from harvester.db.runs import (
+    DISCOVERY,
+    ERROR,
+    INVALID,
+    SKIPPED,
+    FetchOutcome,
+    finish_run,
+    record_skipped_run,
+    start_run,
+)
 from harvester.db.store import FetchedArticle
+from harvester.db.urlstate import Validators
 from harvester.items import ArticleItem, FetchOutcomeItem
+from harvester.spider_sites import site_keys
 from harvester.validation import validation_errors
 
 
@@ -69,6 +81,9 @@ class ValidationPipeline:
 class StorePipeline:
     """Stores what a crawl saw in the configured database (``HARVESTER_DATABASE_URL`` / ``DATABASE_URL``).
 
+    * the run takes its sites' locks first (``harvester.db.lock``); when another run holds one,
+      this run writes a ``crawl_runs`` row with status ``skipped`` and nothing else, and the
+      spider closes at once with that reason;
     * a ``crawl_runs`` row is written when the spider opens and completed when it closes;
     * articles (with their raw page) and every other fetch outcome (non-article, invalid
       article, failed fetch) are buffered and written in batches of
@@ -87,6 +102,7 @@ class StorePipeline:
         self.batch_seconds = batch_seconds
         self.store: ArticleStore | None = None
         self.run_id: int | None = None
+        self.lock: RunLock | None = None
         self._pending: list[Entry] = []
         self._pending_since = 0.0
 
@@ -118,8 +134,19 @@ class StorePipeline:
             self.crawler.stats.set_value("harvester/error/schema_outdated", 1)
             reactor.callLater(0, self._stop, "schema_outdated")
             return
-        self.store = ArticleStore(engine)
         spider = self.crawler.spider
+        sites = site_keys(spider)
+        self.lock = try_lock_sites(engine, sites)
+        if self.lock is None:
+            run_id = record_skipped_run(engine, spider.name, datetime.now(UTC))
+            engine.dispose()
+            self.crawler.stats.set_value("harvester/crawl_run_id", run_id)
+            self.crawler.stats.set_value("harvester/run_skipped", 1)
+            spider.logger.warning(
+                "another run of %s holds the lock: this run is skipped (crawl run %d)", ", ".join(sites), run_id
+            )
+            raise CloseSpider(SKIPPED)
+        self.store = ArticleStore(engine)
         self.store.register_site(spider.name, getattr(spider, "site_name", "") or spider.name, getattr(spider, "origin", None))
         self.run_id = start_run(engine, spider.name, datetime.now(UTC))
         self.crawler.stats.set_value("harvester/crawl_run_id", self.run_id)
@@ -142,8 +169,14 @@ class StorePipeline:
                 finish_run(self.store.engine, self.run_id, finished_at=datetime.now(UTC), status=reason, pages_fetched=pages)
             except Exception as exc:  # noqa: BLE001 - the articles are stored; say what is missing
                 spider.logger.error("crawl run %d not completed in the store: %s", self.run_id, exc)
+        self._release()
         self.store.close()
         self.store = None
+
+    def _release(self) -> None:
+        if self.lock is not None:
+            lock, self.lock = self.lock, None
+            lock.release()
 
     # --- items --------------------------------------------------------------------------------
 
@@ -151,7 +184,8 @@ class StorePipeline:
         if isinstance(item, FetchOutcomeItem):
             self._add(FetchOutcome(
                 url=item.url, fetched_at=item.fetched_at, outcome=item.outcome, reason=item.reason,
-                detail=item.detail, status=item.status, size=item.size,
+                detail=item.detail, status=item.status, size=item.size, site=item.site,
+                validators=Validators(item.etag, item.last_modified, item.body_sha256),
             ))
             return item
         if not isinstance(item, ArticleItem):
@@ -169,7 +203,7 @@ class StorePipeline:
         self._add(FetchOutcome(
             url=item.fetched_url, fetched_at=item.fetched_at, outcome=INVALID,
             reason=",".join(exception.fields)[:64], detail=str(exception), status=item.status,
-            size=len(item.raw_body),
+            size=len(item.raw_body), site=item.site, validators=Validators.of(item.headers, item.raw_body),
         ))
 
     def response_received(self, response: Any, request: Any, spider: Any) -> None:

@@ -43,6 +43,20 @@ LOG_LEVEL = "INFO"
 
 EXTENSIONS = {
     "harvester.stats_file.StatsFile": 500,
+    "harvester.progress.Progress": 510,
+}
+# Progress every N seconds (an updating line on a terminal, else log lines); 0: off.
+# ``harvester crawl`` turns it on; plain ``scrapy crawl`` has Scrapy's own LogStats.
+HARVESTER_PROGRESS_INTERVAL = 0
+
+# Incremental re-crawls (harvester.incremental): known articles are re-checked with conditional
+# requests only when published (else first seen) within the last HARVESTER_RECHECK_DAYS days;
+# older known articles are not fetched again. False: fetch every article found, every run.
+HARVESTER_INCREMENTAL = True
+HARVESTER_RECHECK_DAYS = 3
+DOWNLOADER_MIDDLEWARES = {
+    # before RobotsTxtMiddleware (100): a skipped article costs nothing at all
+    "harvester.incremental.IncrementalMiddleware": 50,
 }
 # Set to a path (``%(name)s`` = spider name) to get the crawl stats as JSON at the end of a crawl.
 HARVESTER_STATS_FILE = None

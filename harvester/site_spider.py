@@ -10,6 +10,8 @@ spider crawls any sites with generic URL rules. This base does the rest:
   ``HARVESTER_LISTING_DEPTH`` links deep;
 * every page whose URL is an article URL is fetched once per run and extracted;
 * ``-a since=DATE`` skips sitemap and feed entries dated before DATE;
+* known articles are re-checked or skipped by the incremental middleware
+  (``harvester.incremental``); a re-check found unchanged is logged, not extracted;
 * a page that is not an article, or a fetch that failed, is logged with its reason, counted
   under ``harvester/non_article/<class>`` or ``harvester/error/<reason>``, and yielded as a
   ``FetchOutcomeItem`` for the store's fetch log.
@@ -20,6 +22,7 @@ to the real origin are fetched from the mirror, and stored URLs use the real ori
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
@@ -27,6 +30,7 @@ from typing import Any, ClassVar
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
@@ -42,6 +46,7 @@ from harvester.discovery import (
     sitemaps_in_robots,
 )
 from harvester.extract import Article, SiteRules, extract
+from harvester.incremental import ARTICLE_META, OUTCOME_META, SKIPPED_META
 from harvester.items import ArticleItem, FetchOutcomeItem
 
 
@@ -121,9 +126,11 @@ class SiteSpider(scrapy.Spider):
         return next((site for site in self.origin_maps if site.is_site_url(url)), None)
 
     def _request(
-        self, real_url: str, callback: Any, *, priority: int = 0, probe: bool = False, **cb_kwargs: Any
+        self, real_url: str, callback: Any, *, priority: int = 0, probe: bool = False, article: bool = False,
+        **cb_kwargs: Any,
     ) -> scrapy.Request:
-        """A request for a real-site URL; a ``probe`` (a guessed path) may be missing without error."""
+        """A request for a real-site URL; a ``probe`` (a guessed path) may be missing without error;
+        an ``article`` request may be re-checked or skipped by the incremental middleware."""
         site = self._site_of(real_url)
         return scrapy.Request(
             site.to_fetch(real_url) if site else real_url,
@@ -131,7 +138,7 @@ class SiteSpider(scrapy.Spider):
             errback=self.on_error,
             priority=priority,
             cb_kwargs=cb_kwargs,
-            meta={"harvester_probe": probe},
+            meta={"harvester_probe": probe, ARTICLE_META: article},
         )
 
     def _to_real(self, url: str) -> str:
@@ -223,12 +230,20 @@ class SiteSpider(scrapy.Spider):
                 continue
             self._seen_articles.add(key)
             self._count(f"discovery/{channel}")
-            yield self._request(real, self.parse_article, priority=0)
+            yield self._request(real, self.parse_article, priority=0, article=True)
 
     # --- articles -----------------------------------------------------------------------------
 
     def parse_article(self, response: Response) -> Iterator[ArticleItem | FetchOutcomeItem | scrapy.Request]:
         real_url = self._to_real(response.url)
+        unchanged = response.meta.get(OUTCOME_META)
+        if unchanged:  # a known article re-checked: 304, or the very bytes stored last time
+            yield FetchOutcomeItem(
+                site=self.site_key(real_url), url=real_url, fetched_at=datetime.now(UTC), outcome=unchanged,
+                reason="http_304" if response.status == 304 else "content_hash", status=response.status,
+                size=len(response.body),
+            )
+            return
         if self.follow_article_links:
             links, _ = page_links(response.body, real_url)
             yield from self._article_requests(links, "article_links")
@@ -252,10 +267,14 @@ class SiteSpider(scrapy.Spider):
         yield FetchOutcomeItem(
             site=site, url=real_url, fetched_at=fetched_at, outcome="not_article",
             reason=result.page_class.value, detail=result.reason, status=response.status, size=len(response.body),
+            etag=_header(response, b"ETag"), last_modified=_header(response, b"Last-Modified"),
+            body_sha256=hashlib.sha256(response.body).hexdigest(),
         )
 
     def on_error(self, failure: Failure) -> Iterator[scrapy.Request | FetchOutcomeItem]:
         request = failure.request  # type: ignore[attr-defined]
+        if failure.check(IgnoreRequest) and request.meta.get(SKIPPED_META):
+            return  # a known article outside the re-check window: counted by the middleware
         url = self._to_real(request.url)
         status: int | None = None
         if failure.check(HttpError):
@@ -291,3 +310,8 @@ def _headers(response: Response) -> dict[str, str]:
         for key, values in response.headers.items()
         if values
     }
+
+
+def _header(response: Response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None

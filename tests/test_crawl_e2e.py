@@ -168,7 +168,9 @@ def test_recrawl_is_idempotent_and_a_changed_page_updates_its_row(crawled: Crawl
 
     before = snapshot()
     with serve_mirror(crawled.mirror) as base_url:
-        again = scrapy_crawl(crawled.site, base_url, f"sqlite:///{crawled.db_path}", tmp_path / "run2")
+        # a full re-crawl: incremental re-checks off (tests/test_incremental.py covers them)
+        again = scrapy_crawl(crawled.site, base_url, f"sqlite:///{crawled.db_path}", tmp_path / "run2",
+                             "-s", "HARVESTER_INCREMENTAL=False")
         assert again.returncode == 0, again.log[-3000:]
         assert snapshot() == before
         assert again.stat("stored/new") == 0
@@ -182,7 +184,8 @@ def test_recrawl_is_idempotent_and_a_changed_page_updates_its_row(crawled: Crawl
         phrase = unique_body_phrase(golden.expected["body"], html)
         page.write_text(html.replace(phrase, "CHANGED " + phrase), encoding="utf-8")
 
-        changed = scrapy_crawl(crawled.site, base_url, f"sqlite:///{crawled.db_path}", tmp_path / "run3")
+        changed = scrapy_crawl(crawled.site, base_url, f"sqlite:///{crawled.db_path}", tmp_path / "run3",
+                               "-s", "HARVESTER_INCREMENTAL=False")
         assert changed.returncode == 0, changed.log[-3000:]
     assert changed.stat("stored/changed") == 1
     assert changed.stat("stored/new") == 0

@@ -33,7 +33,8 @@ TABLES_0003 = TABLES_0002 | {
     "article_revisions", "raw_pages", "crawl_runs", "fetch_log", "article_signatures", "article_signature_bands",
 }
 VIEWS_0004 = {"latest_articles", "article_details", "near_duplicates"}
-HEAD = "0004"
+TABLES_0005 = TABLES_0003 | {"url_state"}
+HEAD = "0005"
 
 
 @pytest.fixture(params=backends())
@@ -76,7 +77,7 @@ def search_objects(engine: Engine) -> set[str]:
         return columns | indexes
 
 
-def test_head_is_0004() -> None:
+def test_head_is_0005() -> None:
     assert head_revision() == HEAD
 
 
@@ -84,7 +85,7 @@ def test_upgrade_from_empty_to_head_then_downgrade_to_base(url: str, engine: Eng
     assert current_revision(engine) is None
     upgrade(url)
     assert current_revision(engine) == HEAD
-    assert tables(engine) == TABLES_0003
+    assert tables(engine) == TABLES_0005
     assert views(engine) == VIEWS_0004
     assert len(search_objects(engine)) >= 2
 
@@ -99,10 +100,12 @@ def test_upgrade_from_empty_to_head_then_downgrade_to_base(url: str, engine: Eng
 
 
 def test_every_step_round_trips(url: str, engine: Engine) -> None:
-    expected = {"0001": TABLES_0001, "0002": TABLES_0002, "0003": TABLES_0003, "0004": TABLES_0003}
+    expected = {"0001": TABLES_0001, "0002": TABLES_0002, "0003": TABLES_0003, "0004": TABLES_0003, "0005": TABLES_0005}
     for revision, table_names in expected.items():
         upgrade(url, revision)
         assert tables(engine) == table_names, revision
+    downgrade(url, "0004")
+    assert tables(engine) == TABLES_0003 and views(engine) == VIEWS_0004
     for revision in ("0003", "0002", "0001"):
         downgrade(url, revision)
         assert current_revision(engine) == revision
@@ -189,7 +192,7 @@ def test_upgrade_does_not_depend_on_working_directory(
 def test_ensure_schema_migrates_an_empty_database(engine: Engine) -> None:
     ensure_schema(engine)
     assert current_revision(engine) == head_revision()
-    assert tables(engine) == TABLES_0003
+    assert tables(engine) == TABLES_0005
 
 
 def test_ensure_schema_migrates_a_database_downgraded_to_base(url: str, engine: Engine) -> None:
@@ -297,6 +300,15 @@ def test_upgrade_with_data_in_place_backfills_revisions_and_the_search_index(url
         ("https://budapestpost.com/a2", None, "Weather, Budapest"),
     ]
     assert clusters == [None, None]  # fingerprinted when next crawled or re-extracted
+    with engine.connect() as conn:
+        known = conn.execute(
+            text("SELECT s.url, s.last_outcome, s.etag, s.article_id = a.id FROM url_state s "
+                 "JOIN articles a ON a.fetched_url = s.url ORDER BY s.url")
+        ).all()
+    # 0005: every stored article is a known URL (no validators yet)
+    assert [tuple(k) for k in known] == [
+        ("https://budapestpost.com/a1", "stored", None, True), ("https://budapestpost.com/a2", "stored", None, True),
+    ]
 
     from harvester.db.search import search
 

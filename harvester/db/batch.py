@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection
 
 from harvester.db.runs import ERROR, STORED, UNCHANGED, FetchOutcome, log_fetch
 from harvester.db.store import ArticleStore, FetchedArticle, SaveOutcome
+from harvester.db.urlstate import Validators, record_fetch
 
 log = logging.getLogger(__name__)
 
@@ -82,20 +83,32 @@ def _write(
                 conn, run_id, url=entry.url, fetched_at=entry.fetched_at, outcome=entry.outcome,
                 reason=entry.reason, status=entry.status, size=entry.size, detail=entry.detail,
             )
+        if entry.site is not None:
+            record_fetch(
+                conn, site=entry.site, url=entry.url, fetched_at=entry.fetched_at, outcome=entry.outcome,
+                status=entry.status, validators=entry.validators,
+            )
         return None
     outcome = store.save_on(conn, entry)
+    logged = UNCHANGED if outcome.result == "unchanged" else STORED
+    status = entry.raw.status if entry.raw is not None else None
     if run_id is not None:
         log_fetch(
             conn,
             run_id,
             url=entry.fetched_url,
             fetched_at=entry.fetched_at,
-            outcome=UNCHANGED if outcome.result == "unchanged" else STORED,
+            outcome=logged,
             reason=None if outcome.result == "unchanged" else outcome.result,
-            status=entry.raw.status if entry.raw is not None else None,
+            status=status,
             size=len(entry.raw.body) if entry.raw is not None else 0,
             article_id=outcome.article_id,
         )
+    validators = Validators.of(entry.raw.headers, entry.raw.body) if entry.raw is not None else Validators()
+    record_fetch(
+        conn, site=entry.site, url=entry.fetched_url, fetched_at=entry.fetched_at, outcome=logged,
+        status=status, validators=validators, article_id=outcome.article_id,
+    )
     return outcome
 
 

@@ -197,7 +197,7 @@ class CrawlRun(Base):
     site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"), index=True)
     started_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
-    status: Mapped[str] = mapped_column(String(64))  # "running", then Scrapy's finish reason
+    status: Mapped[str] = mapped_column(String(64))  # "running", then Scrapy's finish reason; "skipped": lock held
     pages_fetched: Mapped[int] = mapped_column(Integer, default=0)
     articles_new: Mapped[int] = mapped_column(Integer, default=0)
     articles_changed: Mapped[int] = mapped_column(Integer, default=0)
@@ -222,12 +222,39 @@ class FetchLog(Base):
     fetched_at: Mapped[datetime]
     status_code: Mapped[int | None] = mapped_column(Integer)
     bytes: Mapped[int] = mapped_column(Integer)
-    # "stored" (reason new / changed), "unchanged", "not_article" (reason: page class),
+    # "stored" (reason new / changed), "unchanged" (reason NULL: the store compared the article;
+    # "content_hash": the body was the same bytes as last time), "not_article" (reason: page class),
     # "invalid" (reason: failed fields), "error" (reason: http_404, timeout, store_failed, ...),
-    # "discovery" (reason: robots, sitemap, feed, listing)
+    # "discovery" (reason: robots, sitemap, feed, listing),
+    # "not_modified" (a conditional re-check answered 304; reason http_304)
     outcome: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str | None] = mapped_column(String(64))
     detail: Mapped[str | None] = mapped_column(Text)
+    article_id: Mapped[int | None] = mapped_column(
+        ForeignKey("articles.id", ondelete="SET NULL"), index=True
+    )
+
+
+class UrlState(Base):
+    """What the harvester knows about one fetched article URL, for incremental re-crawls.
+
+    One row per URL fetched for an article (stored, unchanged, not an article, invalid, failed):
+    the validators to send back (``etag``, ``last_modified``: header values as received), the
+    SHA-256 of the body last received, when it was first and last fetched and what came of it.
+    """
+
+    __tablename__ = "url_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    url: Mapped[str] = mapped_column(Text, unique=True)  # the real-site URL fetched
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
+    body_sha256: Mapped[str | None] = mapped_column(String(64))
+    first_seen_at: Mapped[datetime]
+    last_fetched_at: Mapped[datetime]
+    last_status: Mapped[int | None] = mapped_column(Integer)
+    last_outcome: Mapped[str] = mapped_column(String(16))  # a fetch_log outcome
     article_id: Mapped[int | None] = mapped_column(
         ForeignKey("articles.id", ondelete="SET NULL"), index=True
     )

@@ -15,27 +15,47 @@ from sqlalchemy.engine import Connection, Engine
 
 from harvester.db.store import site_id
 from harvester.db.tables import CRAWL_RUNS, FETCH_LOG
+from harvester.db.urlstate import Validators
 
 #: fetch_log.outcome values
 STORED, UNCHANGED, NOT_ARTICLE, INVALID, ERROR = "stored", "unchanged", "not_article", "invalid", "error"
 DISCOVERY = "discovery"  # robots.txt, sitemap, feed or listing page (reason: the channel)
+NOT_MODIFIED = "not_modified"  # a conditional re-check answered 304 (reason: http_304)
+#: crawl_runs.status of a run that found its site's lock held and did nothing
+SKIPPED = "skipped"
 
 
 @dataclass(frozen=True)
 class FetchOutcome:
-    """A fetched URL that stored no article: a non-article page, an invalid article, an error."""
+    """A fetched URL that stored no article: a non-article page, an invalid article, an error,
+    a discovery page, or a known article found unchanged (304 or same body).
+
+    ``site`` is set for article URLs: their fetch also updates the URL's ``url_state`` row
+    (with ``validators`` when the response had a body).
+    """
 
     url: str
     fetched_at: datetime
-    outcome: str  # NOT_ARTICLE, INVALID, ERROR or DISCOVERY
-    reason: str  # page class, failed fields, or error kind (http_404, timeout, store_failed)
+    outcome: str  # NOT_ARTICLE, INVALID, ERROR, DISCOVERY, NOT_MODIFIED or UNCHANGED
+    reason: str  # page class, failed fields, error kind (http_404, timeout, store_failed), channel
     detail: str = ""
     status: int | None = None
     size: int = 0
+    site: str | None = None
+    validators: Validators = Validators()
 
 
 def start_run(engine: Engine, spider: str, started_at: datetime) -> int:
     """Write the ``crawl_runs`` row of a starting run (status "running") and return its id."""
+    return _insert_run(engine, spider, started_at, status="running", finished_at=None)
+
+
+def record_skipped_run(engine: Engine, spider: str, at: datetime) -> int:
+    """Write the complete ``crawl_runs`` row of a run that did nothing: its site's lock was held."""
+    return _insert_run(engine, spider, at, status=SKIPPED, finished_at=at)
+
+
+def _insert_run(engine: Engine, spider: str, started_at: datetime, *, status: str, finished_at: datetime | None) -> int:
     with engine.begin() as conn:
         return conn.execute(
             CRAWL_RUNS.insert()
@@ -43,7 +63,8 @@ def start_run(engine: Engine, spider: str, started_at: datetime) -> int:
                 spider=spider,
                 site_id=site_id(conn, spider),
                 started_at=started_at,
-                status="running",
+                finished_at=finished_at,
+                status=status,
                 pages_fetched=0,
                 articles_new=0,
                 articles_changed=0,
@@ -116,7 +137,8 @@ def run_counts(conn: Connection, run_id: int) -> dict[str, object]:
     return {
         "articles_new": stored.get("new", 0),
         "articles_changed": stored.get("changed", 0),
-        "articles_unchanged": sum(by.get(UNCHANGED, {}).values()),
+        # unchanged: compared by the store, same body bytes, or 304 to a conditional re-check
+        "articles_unchanged": sum(by.get(UNCHANGED, {}).values()) + sum(by.get(NOT_MODIFIED, {}).values()),
         "non_articles": sum(non_articles.values()),
         "non_articles_by_class": _json(non_articles),
         "errors": sum(errors.values()),
@@ -126,3 +148,31 @@ def run_counts(conn: Connection, run_id: int) -> dict[str, object]:
 
 def _json(counts: Mapping[str, int]) -> str:
     return json.dumps(dict(sorted(counts.items())), ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class RunRow:
+    """One line of the run history (``harvester runs``)."""
+
+    id: int
+    spider: str
+    status: str
+    started_at: datetime
+    finished_at: datetime | None
+    pages_fetched: int
+    articles_new: int
+    articles_changed: int
+    articles_unchanged: int
+    non_articles: int
+    errors: int
+
+
+def recent_runs(engine: Engine, *, spider: str | None = None, last: int = 20) -> list[RunRow]:
+    """The ``last`` runs (of ``spider``, if given), oldest first."""
+    columns = [CRAWL_RUNS.c[name] for name in RunRow.__dataclass_fields__]
+    query = select(*columns).order_by(CRAWL_RUNS.c.id.desc()).limit(max(0, last))
+    if spider is not None:
+        query = query.where(CRAWL_RUNS.c.spider == spider)
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    return [RunRow(*row) for row in reversed(rows)]

@@ -17,6 +17,7 @@ from harvester.db.models import (
     RawPage,
     Site,
     Tag,
+    UrlState,
 )
 
 SITES: Table = Site.__table__  # type: ignore[assignment]
@@ -31,3 +32,4 @@ CRAWL_RUNS: Table = CrawlRun.__table__  # type: ignore[assignment]
 FETCH_LOG: Table = FetchLog.__table__  # type: ignore[assignment]
 SIGNATURES: Table = ArticleSignature.__table__  # type: ignore[assignment]
 SIGNATURE_BANDS: Table = ArticleSignatureBand.__table__  # type: ignore[assignment]
+URL_STATE: Table = UrlState.__table__  # type: ignore[assignment]

@@ -1,0 +1,109 @@
+"""Per-site run locks: two runs of the same site never overlap.
+
+PostgreSQL: a session-level advisory lock (``pg_try_advisory_lock``) on a dedicated connection
+held for the whole run; the server releases it if the process dies. SQLite: an exclusive lock
+on a file next to the database file (``harvest.db.worldofsoftware.lock``), which the operating
+system releases if the process dies. An in-memory SQLite database is private to its process
+and needs no lock. Locks are never waited for: a held lock means "skip this run".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Protocol
+
+from filelock import FileLock, Timeout
+from sqlalchemy import text
+from sqlalchemy.engine import Connection, Engine
+
+#: Advisory lock keys are namespaced so they do not collide with other applications' keys.
+_KEY_PREFIX = "harvester:site:"
+
+
+class RunLock(Protocol):
+    def release(self) -> None: ...
+
+
+def advisory_key(site: str) -> int:
+    """A stable signed 64-bit advisory lock key for a site."""
+    digest = hashlib.sha256((_KEY_PREFIX + site).encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+class _PostgresLock:
+    def __init__(self, conn: Connection, keys: list[int]) -> None:
+        self._conn = conn
+        self._keys = keys
+
+    def release(self) -> None:
+        try:
+            for key in self._keys:
+                self._conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+        finally:
+            self._conn.close()
+
+
+class _FileLocks:
+    def __init__(self, locks: list[FileLock]) -> None:
+        self._locks = locks
+
+    def release(self) -> None:
+        for lock in reversed(self._locks):
+            lock.release()
+
+
+class _NoLock:
+    def release(self) -> None:
+        return None
+
+
+def lock_file(database: str, site: str) -> Path:
+    """The lock file of ``site`` next to the SQLite database file ``database``."""
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", site)
+    return Path(f"{database}.{safe}.lock")
+
+
+def try_lock_sites(engine: Engine, sites: Iterable[str]) -> RunLock | None:
+    """Take the run lock of every site in ``sites`` without waiting; None if any is held.
+
+    Either all locks are taken (release them with ``release()`` when the run ends) or none.
+    """
+    names = sorted(set(sites))
+    if engine.dialect.name == "postgresql":
+        return _try_postgres(engine, names)
+    database = engine.url.database
+    if engine.dialect.name == "sqlite" and database and database != ":memory:" and not database.startswith("file::memory:"):
+        return _try_files(database, names)
+    return _NoLock()
+
+
+def _try_postgres(engine: Engine, names: list[str]) -> RunLock | None:
+    conn = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+    taken: list[int] = []
+    try:
+        for name in names:
+            key = advisory_key(name)
+            if not conn.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": key}).scalar_one():
+                _PostgresLock(conn, taken).release()
+                return None
+            taken.append(key)
+    except BaseException:
+        _PostgresLock(conn, taken).release()
+        raise
+    return _PostgresLock(conn, taken)
+
+
+def _try_files(database: str, names: list[str]) -> RunLock | None:
+    taken: list[FileLock] = []
+    for name in names:
+        lock = FileLock(str(lock_file(database, name)), is_singleton=False)
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            _FileLocks(taken).release()
+            return None
+        taken.append(lock)
+    return _FileLocks(taken)

@@ -1,0 +1,122 @@
+"""The incremental state: what the store knows about each fetched article URL (``url_state``).
+
+A crawl reads the known URLs of its sites once (``load_known``) to decide which known articles
+to re-check and with which validators; every fetch of an article URL updates that URL's row in
+the same transaction as its ``fetch_log`` row (``record_fetch``). A URL whose last fetch failed
+is not returned as known, so it is fetched again like a new one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, inspect, select
+from sqlalchemy.engine import Connection, Engine
+
+from harvester.db.store import site_id
+from harvester.db.tables import ARTICLES, SITES, URL_STATE
+from harvester.db.types import UTCDateTime
+from harvester.db.upsert import insert_or_update
+
+#: Outcomes after which a URL is not known (it is fetched again, unconditionally).
+RETRIED_OUTCOMES = frozenset({"error"})
+
+
+@dataclass(frozen=True)
+class KnownUrl:
+    """A URL fetched before, and what a re-check needs about it."""
+
+    url: str
+    etag: str | None
+    last_modified: str | None
+    body_sha256: str | None
+    reference_at: datetime  # the article's published date, else when the URL was first seen
+    last_outcome: str
+
+
+@dataclass(frozen=True)
+class Validators:
+    """What a response said about its content: validators and the hash of its body."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+    body_sha256: str | None = None
+
+    @classmethod
+    def of(cls, headers: Mapping[str, str], body: bytes | None) -> Validators:
+        lowered = {key.lower(): value for key, value in headers.items()}
+        return cls(
+            etag=lowered.get("etag") or None,
+            last_modified=lowered.get("last-modified") or None,
+            body_sha256=body_hash(body) if body else None,
+        )
+
+
+def body_hash(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+def load_known(engine: Engine, site_keys: Iterable[str]) -> dict[str, KnownUrl]:
+    """The known URLs of the sites ``site_keys`` (none when the store has no ``url_state`` yet)."""
+    keys = sorted(set(site_keys))
+    if not keys:
+        return {}
+    with engine.connect() as conn:
+        if not inspect(conn).has_table(URL_STATE.name):
+            return {}
+        rows = conn.execute(
+            select(
+                URL_STATE.c.url,
+                URL_STATE.c.etag,
+                URL_STATE.c.last_modified,
+                URL_STATE.c.body_sha256,
+                func.coalesce(ARTICLES.c.published_at, URL_STATE.c.first_seen_at, type_=UTCDateTime()).label("reference_at"),
+                URL_STATE.c.last_outcome,
+            )
+            .join(SITES, SITES.c.id == URL_STATE.c.site_id)
+            .outerjoin(ARTICLES, ARTICLES.c.id == URL_STATE.c.article_id)
+            .where(SITES.c.key.in_(keys), URL_STATE.c.last_outcome.not_in(RETRIED_OUTCOMES))
+        ).all()
+    known: dict[str, KnownUrl] = {}
+    for url, etag, last_modified, sha, reference_at, outcome in rows:
+        known[url] = KnownUrl(url, etag, last_modified, sha, reference_at, outcome)
+    return known
+
+
+def record_fetch(
+    conn: Connection,
+    *,
+    site: str,
+    url: str,
+    fetched_at: datetime,
+    outcome: str,
+    status: int | None,
+    validators: Validators,
+    article_id: int | None = None,
+) -> None:
+    """Create or update the ``url_state`` row of ``url`` after a fetch.
+
+    Validators and the body hash are replaced only by the ones of a response that had them
+    (a 304 carries no body; its row keeps the previous hash).
+    """
+    values = {
+        "site_id": site_id(conn, site),
+        "url": url,
+        "etag": validators.etag,
+        "last_modified": validators.last_modified,
+        "body_sha256": validators.body_sha256,
+        "first_seen_at": fetched_at,
+        "last_fetched_at": fetched_at,
+        "last_status": status,
+        "last_outcome": outcome,
+        "article_id": article_id,
+    }
+    update = ["last_fetched_at", "last_status", "last_outcome"]
+    if validators.body_sha256 is not None:  # a full response: its validators are the current ones
+        update += ["etag", "last_modified", "body_sha256"]
+    if article_id is not None:
+        update.append("article_id")
+    conn.execute(insert_or_update(conn, URL_STATE, values, conflict=["url"], update=update))
