@@ -98,6 +98,11 @@ class SiteSpider(scrapy.Spider):
         parts = urlsplit(url)
         return bool(self.listing_path and self.listing_path.fullmatch(parts.path)) and not parts.query
 
+    def next_listing_page(self, url: str) -> str | None:
+        """The next page of a listing that the site serves whether or not the page links it
+        (e.g. behind an AJAX "Show More" button); None: only linked pages are followed."""
+        return None
+
     def is_wanted_sitemap(self, url: str) -> bool:
         """Whether a child sitemap of an index can list articles (override to skip taxonomies)."""
         return True
@@ -219,6 +224,9 @@ class SiteSpider(scrapy.Spider):
             real = clean_url(self._to_real(link))
             if self._site_of(real) and self.is_listing_url(real) and not self.is_article_url(real):
                 yield self._request(real, self.parse_listing, priority=10, depth=depth + 1)
+        following = self.next_listing_page(self._to_real(response.url))
+        if following and any(self.is_article_url(clean_url(self._to_real(link))) for link in links):
+            yield self._request(following, self.parse_listing, priority=10, probe=True, depth=depth + 1)
 
     def _article_requests(self, urls: Iterable[str], channel: str) -> Iterator[scrapy.Request]:
         for url in urls:

@@ -51,6 +51,7 @@ RESERVED_SLUGS = frozenset({"category", "tag", "author", "page", "feed", "search
                             "about-us", "contact", "contact-us", "advertise", "comments", "login"})
 RESERVED_PREFIXES = ("privacy", "terms", "wp-", "cookie")
 LISTING_PATH = re.compile(r"/(?:category/[a-z0-9-]+(?:/[a-z0-9-]+)*/)?(?:page/\d+/)?")
+PAGED_LISTING = re.compile(r"(/(?:category/[a-z0-9-]+(?:/(?!page/)[a-z0-9-]+)*/)?)(?:page/(\d+)/)?")
 UNWANTED_SITEMAP = re.compile(r"taxonom|users|posts-page|(?:category|tag|author|page)-sitemap")
 
 
@@ -72,6 +73,14 @@ class WorldOfSoftwareSpider(SiteSpider):
     def is_article_url(self, url: str) -> bool:
         slug = urlsplit(url).path.strip("/")
         return super().is_article_url(url) and not slug.startswith(RESERVED_PREFIXES)
+
+    def next_listing_page(self, url: str) -> str | None:
+        """WordPress serves ``…/page/N/`` under every listing whatever paging UI the theme shows
+        (numbers, "Older Articles", AJAX "Show More", infinite scroll)."""
+        match = PAGED_LISTING.fullmatch(urlsplit(url).path)
+        if not match or urlsplit(url).query:
+            return None
+        return f"{self.origin}{match.group(1)}page/{int(match.group(2) or 1) + 1}/"
 
     def is_wanted_sitemap(self, url: str) -> bool:
         return not UNWANTED_SITEMAP.search(urlsplit(url).path)

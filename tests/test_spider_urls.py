@@ -59,3 +59,23 @@ def test_world_of_software_skips_taxonomy_sitemaps() -> None:
     assert spider.is_wanted_sitemap(WOS + "/wp-sitemap-posts-post-1.xml")
     assert not spider.is_wanted_sitemap(WOS + "/wp-sitemap-taxonomies-category-1.xml")
     assert not spider.is_wanted_sitemap(WOS + "/wp-sitemap-users-1.xml")
+
+
+@pytest.mark.parametrize(
+    "url, following",
+    [
+        (WOS + "/", WOS + "/page/2/"),
+        (WOS + "/page/2/", WOS + "/page/3/"),
+        (WOS + "/category/software/", WOS + "/category/software/page/2/"),
+        (WOS + "/category/software/page/7/", WOS + "/category/software/page/8/"),
+        (WOS + "/some-post-slug-here/", None),
+        (WOS + "/?s=x", None),
+    ],
+)
+def test_world_of_software_pages_listings_the_wordpress_way(url: str, following: str | None) -> None:
+    assert WorldOfSoftwareSpider().next_listing_page(url) == following
+
+
+def test_other_sites_follow_only_linked_listing_pages() -> None:
+    assert ITPostNewsSpider().next_listing_page(ITP + "/news/") is None
+    assert BudapestPostSpider().next_listing_page(BP + "/news/") is None
