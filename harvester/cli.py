@@ -425,11 +425,21 @@ def _crawl_line(result: CrawlResult) -> str:
     def total(prefix: str) -> int:
         return sum(v for k, v in result.stats.items() if k.startswith(prefix) and isinstance(v, int))
 
+    incremental = [
+        f"{count} {label}"
+        for label, count in (
+            ("not modified (304)", total("harvester/incremental/not_modified")),
+            ("same content", total("harvester/incremental/unchanged")),
+            ("known articles outside the re-check window", total("harvester/incremental/skipped_known")),
+        )
+        if count
+    ]
     return (
         f"{result.site}: {result.stats.get('response_received_count', 0)} pages fetched, "
         f"{total('harvester/stored/new')} new / {total('harvester/stored/changed')} changed / "
         f"{total('harvester/stored/unchanged')} unchanged articles, "
-        f"{total('harvester/non_article/')} non-articles, {total('harvester/error/')} failed fetches "
+        + "".join(f"{part}, " for part in incremental)
+        + f"{total('harvester/non_article/')} non-articles, {total('harvester/error/')} failed fetches "
         f"({result.finish_reason})"
     )
 
