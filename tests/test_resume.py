@@ -29,6 +29,8 @@ def start_crawl(site: str, base_url: str, db_path: Path, jobdir: Path, stats: Pa
         # slow enough to be interrupted half-way; one request at a time keeps the order stable
         "-s", "DOWNLOAD_DELAY=0.4", "-s", "RANDOMIZE_DOWNLOAD_DELAY=False", "-s", "AUTOTHROTTLE_ENABLED=False",
         "-s", "CONCURRENT_REQUESTS=1", "-s", "LOG_LEVEL=INFO",
+        # commit every article at once, so the test sees progress in the database while the crawl runs
+        "-s", "HARVESTER_STORE_BATCH_SIZE=1",
     ]
     return subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True)

@@ -1,10 +1,19 @@
-"""Author names: bylines cleaned of "By", roles, e-mail addresses, and split into people."""
+"""Author names: found in the page (site selectors, JSON-LD, meta tags), bylines cleaned of "By",
+roles, e-mail addresses, and split into people."""
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
+from lxml.html import HtmlElement
+
+from harvester.extract import jsonld
+from harvester.extract.metatags import MetaIndex
 from harvester.extract.normalize import normalize_text
+from harvester.extract.pagemeta import PageMeta
+from harvester.extract.rules import SiteRules
+from harvester.extract.select import select, value_of
 
 _PREFIX = re.compile(
     r"^(?:(?:written|posted|reported|words|story|text|photos?)\s+)?by\s*:?\s+|^(?:authors?|byline)\s*:\s*",
@@ -51,3 +60,22 @@ def clean_authors(raws: list[str]) -> list[str]:
                 seen.add(key)
                 out.append(name)
     return out
+
+
+def find_authors(root: HtmlElement, rules: SiteRules | None, meta: PageMeta,
+                 index: MetaIndex, article: dict[str, Any] | None) -> None:
+    """Set ``meta.authors``: the site's selectors, then JSON-LD ``author``, then author meta tags."""
+    for selector in rules.authors if rules else ():
+        names = clean_authors([value_of(el) for el in select(root, selector)])
+        if names:
+            meta.authors, meta.sources["authors"] = names, "selector"
+            return
+    if article is not None:
+        names = clean_authors(jsonld.names(article.get("author")))
+        if names:
+            meta.authors, meta.sources["authors"] = names, "json-ld"
+            return
+    raw = [v for key in ("author", "article:author", "dc.creator", "sailthru.author") for v in index.get(key, [])]
+    names = clean_authors([v for v in raw if not v.strip().lower().startswith("http")])
+    if names:
+        meta.authors, meta.sources["authors"] = names, "meta"

@@ -44,6 +44,15 @@ def text_of(el: HtmlElement) -> str:
     return normalize_text(el.text_content())
 
 
+def value_of(el: HtmlElement) -> str:
+    """An element's value: content/alt/title attributes for meta/img, else its text."""
+    if el.tag == "meta":
+        return normalize_text(el.get("content"))
+    if el.tag == "img":
+        return normalize_text(el.get("alt") or el.get("title"))
+    return text_of(el)
+
+
 def is_inside(el: HtmlElement, ancestors: list[HtmlElement]) -> bool:
     """True when ``el`` is one of ``ancestors`` or below one of them."""
     targets = set(ancestors)
