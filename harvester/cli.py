@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
     from harvester.runner import CrawlResult
 
 EXAMPLE_QUERY = """\
@@ -180,14 +182,19 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-@contextlib.contextmanager
 def _opened_store(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    """An engine on the database at the current schema; database errors become one line."""
+    """The command's database (``--database`` or the configured one), see ``_opened_store_at``."""
+    return _opened_store_at(_database_url(args))
+
+
+@contextlib.contextmanager
+def _opened_store_at(url: str):  # type: ignore[no-untyped-def]
+    """An engine on the database at the current schema (an empty database is brought to it);
+    an outdated schema or a database error becomes one line."""
     from sqlalchemy.exc import SQLAlchemyError
 
     from harvester.db import SchemaOutdated, ensure_schema, make_engine, redact_url
 
-    url = _database_url(args)
     engine = make_engine(url)
     try:
         ensure_schema(engine)
@@ -293,9 +300,6 @@ def _pairs(values: Sequence[str], option: str) -> dict[str, str]:
 def cmd_crawl(args: argparse.Namespace) -> int:
     import os
 
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from harvester.db import SchemaOutdated, ensure_schema, make_engine, redact_url
     from harvester.runner import crawl, project_settings, spider_names
 
     settings = _pairs(args.settings, "-s")
@@ -310,15 +314,8 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         raise CommandError(f"unknown site {unknown[0]!r} (known: {', '.join(known)})")
     url = args.database or settings.pop("DATABASE_URL", None) or _database_url(args)
     os.environ["HARVESTER_DATABASE_URL"] = url  # the store of every crawler in this process
-    engine = make_engine(url)
-    try:
-        ensure_schema(engine)
-    except SchemaOutdated as exc:
-        raise CommandError(str(exc)) from None
-    except SQLAlchemyError as exc:
-        raise CommandError(f"database {redact_url(url)}: {exc.__class__.__name__}: {getattr(exc, 'orig', None) or exc}") from None
-    finally:
-        engine.dispose()
+    with _opened_store_at(url):
+        pass  # checked (or created) before any crawl starts
     on_terminal = sys.stderr.isatty()
     overrides: dict[str, object] = {"DATABASE_URL": url, "HARVESTER_PROGRESS_INTERVAL": 1 if on_terminal else 15}
     if on_terminal:
@@ -393,16 +390,16 @@ def cmd_schedule(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from harvester.db import SchemaOutdated, ensure_schema, make_engine, redact_url, site_summary
+    url = _database_url(args)
+    with _opened_store_at(url) as engine:
+        return _run_demo(url, engine)
+
+
+def _run_demo(url: str, engine: Engine) -> int:
+    from harvester.db import redact_url, site_summary
     from harvester.mirror_server import MIRROR_SITES, bundled_mirror, serve_mirror
     from harvester.runner import LOOPBACK_SETTINGS, crawl
 
-    url = _database_url(args)
-    engine = make_engine(url)
-    try:
-        ensure_schema(engine)
-    except SchemaOutdated as exc:
-        raise CommandError(str(exc)) from None
     with contextlib.ExitStack() as stack:
         base_urls = {site: stack.enter_context(serve_mirror(bundled_mirror(site))) for site in MIRROR_SITES}
         for site, base in base_urls.items():
@@ -413,7 +410,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(_crawl_line(result), file=sys.stderr)
     failed = [r for r in results if r.finish_reason != "finished"]
     _print_summary(site_summary(engine), redact_url(url))
-    engine.dispose()
     if failed:
         raise CommandError(", ".join(f"{r.site} crawl ended: {r.finish_reason}" for r in failed))
     return 0

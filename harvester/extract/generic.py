@@ -14,7 +14,7 @@ from harvester.extract.boilerplate import _is_generic_boilerplate
 from harvester.extract.cleaning import Paragraph, clean_container, link_density, paragraphs_of
 from harvester.extract.normalize import count_words, normalize_text
 from harvester.extract.rules import SiteRules
-from harvester.extract.select import select_all
+from harvester.extract.select import is_inside, select_all
 from harvester.extract.textrules import RuleOutcome, apply_text_rules
 
 GENERIC_BODY_SELECTORS: tuple[str, ...] = (
@@ -80,22 +80,13 @@ def _depth(el: HtmlElement) -> int:
     return depth
 
 
-def _contains(outer: HtmlElement, inner: HtmlElement) -> bool:
-    node: HtmlElement | None = inner
-    while node is not None:
-        if node is outer:
-            return True
-        node = node.getparent()
-    return False
-
-
 def choose(candidates: list[BodyCandidate]) -> BodyCandidate | None:
     """The best candidate: most clean text, but the most specific container that keeps most of it."""
     valid = [c for c in candidates if c.words >= MIN_BODY_WORDS and c.link_density <= MAX_LINK_DENSITY]
     if not valid:
         return None
     best = max(valid, key=lambda c: c.score)
-    nested = [c for c in valid if c.score >= NESTED_SHARE * best.score and _contains(best.node, c.node)]
+    nested = [c for c in valid if c.score >= NESTED_SHARE * best.score and is_inside(c.node, [best.node])]
     return max(nested, key=lambda c: _depth(c.node)) if nested else best
 
 
@@ -200,7 +191,7 @@ def find_body(page_body: HtmlElement, html: str, url: str, rules: SiteRules | No
 
     def inside(nodes: list[HtmlElement]) -> list[HtmlElement]:
         """Structural candidates nested in one of ``nodes`` (a more specific container)."""
-        return [s for s in structural if s not in nodes and any(_contains(n, s) for n in nodes)]
+        return [s for s in structural if s not in nodes and is_inside(s, nodes)]
 
     if rules is not None and rules.body:
         matched = select_all(page_body, rules.body)
