@@ -18,7 +18,7 @@ from lxml import etree, html
 ROOT = Path(__file__).resolve().parent.parent
 MIRROR = ROOT / "harvester" / "mirrors" / "itpostnews"
 GOLDEN = ROOT / "tests" / "golden" / "itpostnews"
-SEED_DUMP = GOLDEN / "seed-001.txt"  # copy of /work/shared/seeds/001_64d86f305818acfd.txt
+SEED_DUMP = ROOT / "tests" / "seeds" / "001_64d86f305818acfd.txt"  # copy of shared/seeds
 ORIGIN = "https://itpostnews.com"
 SEED_PATH = "/news/alibaba-empowers-chinese-students-studying-abroad-to-scale-great-firewall/default.htm"
 ARTICLE_PATH = re.compile(r"^/news/[a-z0-9-]+/(default\.htm)?$")
