@@ -22,6 +22,8 @@ class ArticleItem:
     status: int = 200
     raw_body: bytes = b""  # the page exactly as received
     headers: dict[str, str] = field(default_factory=dict)  # response headers (first value of each)
+    body_sha256: str | None = None  # of raw_body (computed by the extraction worker)
+    raw_zlib: bytes | None = None  # raw_body compressed for the raw page archive (likewise)
 
 
 @dataclass
@@ -29,10 +31,10 @@ class FetchOutcomeItem:
     """A fetch of an article URL that stored no article: a non-article page, a failed request,
     or a known article found unchanged on a re-check (``not_modified``, ``unchanged``)."""
 
-    site: str
+    site: str | None  # set for article URLs (their url_state row is updated), None for discovery pages
     url: str  # real-site URL
     fetched_at: datetime
-    outcome: str  # "not_article", "error", "not_modified" or "unchanged"
+    outcome: str  # "not_article", "error", "skipped", "not_modified", "unchanged" or "discovery"
     reason: str  # page class ("listing", "empty", ...), error kind ("http_404", ...), "http_304", "content_hash"
     detail: str = ""  # human-readable explanation
     status: int | None = None
@@ -41,3 +43,13 @@ class FetchOutcomeItem:
     etag: str | None = None
     last_modified: str | None = None
     body_sha256: str | None = None
+
+
+@dataclass
+class DiscoveredItem:
+    """Article URLs found by discovery (sitemap, feed, listing) in this run: recorded in
+    ``url_state`` as pending (unless known), so that what this run does not fetch (its budget
+    spent, or the run killed) is fetched by the next one."""
+
+    site: str
+    urls: list[tuple[str, datetime | None]]  # real-site URL, the date the source gave (or None)

@@ -12,6 +12,12 @@ from harvester.db.url import is_sqlite_file, redact_url
 
 log = logging.getLogger(__name__)
 
+#: How long a SQLite connection waits for another process's write lock before failing.
+SQLITE_BUSY_SECONDS = 30.0
+#: Execution option of read-only work: on SQLite it begins a deferred transaction, never blocking writers.
+READ_ONLY_OPTION = "harvester_read_only"
+READ_ONLY = {READ_ONLY_OPTION: True}
+
 
 def make_engine(url: str, *, sqlite_foreign_keys: bool = True) -> Engine:
     """An engine for ``url``.
@@ -22,7 +28,9 @@ def make_engine(url: str, *, sqlite_foreign_keys: bool = True) -> Engine:
     skips it for SELECT and DDL. The password is never logged (SQLAlchemy's own repr and
     our log lines hide it).
     """
-    engine = create_engine(url)
+    sqlite = url.startswith("sqlite")
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS} if sqlite else {},
+                           pool_pre_ping=not sqlite)
     log.debug("database engine for %s", redact_url(url))
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine, foreign_keys=sqlite_foreign_keys, wal=is_sqlite_file(url))
@@ -45,4 +53,13 @@ def _configure_sqlite(engine: Engine, *, foreign_keys: bool, wal: bool) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # Writers take the write lock when they begin (BEGIN IMMEDIATE): waiting for it honours the
+        # busy timeout, whereas a deferred transaction that upgrades to writing fails at once with
+        # "database is locked" when another process writes. Readers opt out (``READ_ONLY``).
+        read_only = connection.get_execution_options().get(READ_ONLY_OPTION, False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+def reading(engine: Engine) -> Connection:
+    """A connection for read-only work (``with reading(engine) as conn:``): never takes a write lock."""
+    return engine.connect().execution_options(**READ_ONLY)

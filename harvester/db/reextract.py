@@ -16,6 +16,7 @@ from datetime import datetime
 from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Engine
 
+from harvester.db.engine import reading
 from harvester.db.rawpages import read_raw_page
 from harvester.db.store import ArticleStore, FetchedArticle
 from harvester.db.tables import ARTICLES, RAW_PAGES, REVISIONS, SITES
@@ -73,7 +74,7 @@ def reextract(
     """Re-extract the archived pages of ``site`` (all sites by default) fetched since ``since``."""
     report = ReextractReport()
     engine: Engine = store.engine
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         targets = conn.execute(_latest_with_page(site, since)).all()
     for target in targets:
         if target.raw_page_id is None:

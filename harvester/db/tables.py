@@ -16,6 +16,7 @@ from harvester.db.models import (
     FetchLog,
     RawPage,
     Site,
+    SpoolMark,
     Tag,
     UrlState,
 )
@@ -33,3 +34,4 @@ FETCH_LOG: Table = FetchLog.__table__  # type: ignore[assignment]
 SIGNATURES: Table = ArticleSignature.__table__  # type: ignore[assignment]
 SIGNATURE_BANDS: Table = ArticleSignatureBand.__table__  # type: ignore[assignment]
 URL_STATE: Table = UrlState.__table__  # type: ignore[assignment]
+SPOOL_MARKS: Table = SpoolMark.__table__  # type: ignore[assignment]
