@@ -338,6 +338,12 @@ def _crawl_problem(result: CrawlResult) -> str | None:
     """Why a crawl failed, or None: it finished (or was skipped: another run holds the lock)."""
     if result.finish_reason == "skipped":
         return None
+    status = result.stats.get("harvester/run_status")
+    if status == "failed" or result.stats.get("harvester/store/failed") or result.stats.get("harvester/store/left_in_spool"):
+        left = result.stats.get("harvester/store/left_in_spool", 0)
+        failed = result.stats.get("harvester/store/failed", 0)
+        return (f"articles could not be stored ({failed} refused, {left} kept in the spool for the next run)"
+                if failed or left else "crawl ended: failed")
     if result.finish_reason != "finished":
         return f"crawl ended: {result.finish_reason}"
     if not result.stats.get("response_received_count"):
