@@ -20,10 +20,10 @@ class ArticleItem:
     fetched_at: datetime  # timezone-aware UTC
     article: Article
     status: int = 200
-    raw_body: bytes = b""  # the page exactly as received
-    headers: dict[str, str] = field(default_factory=dict)  # response headers (first value of each)
+    raw_body: bytes = field(default=b"", repr=False)  # the page exactly as received
+    headers: dict[str, str] = field(default_factory=dict, repr=False)  # response headers (first value of each)
     body_sha256: str | None = None  # of raw_body (computed by the extraction worker)
-    raw_zlib: bytes | None = None  # raw_body compressed for the raw page archive (likewise)
+    raw_zlib: bytes | None = field(default=None, repr=False)  # raw_body compressed for the raw page archive
 
 
 @dataclass
@@ -52,4 +52,4 @@ class DiscoveredItem:
     spent, or the run killed) is fetched by the next one."""
 
     site: str
-    urls: list[tuple[str, datetime | None]]  # real-site URL, the date the source gave (or None)
+    urls: list[tuple[str, datetime | None]] = field(repr=False)  # real-site URL, the date its source gave

@@ -206,7 +206,8 @@ class StorePipeline:
                 continue
             if written is not None:
                 self.crawler.stats.inc_value("harvester/store/replayed", written)
-                spider.logger.warning("replayed %d record(s) left in %s by an earlier run", written, path.name)
+                log = spider.logger.warning if written else spider.logger.info
+                log("replayed %d record(s) left in %s by an earlier run", written, path.name)
 
     def _stop(self, reason: str) -> None:
         engine = self.crawler.engine
