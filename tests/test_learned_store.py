@@ -4,6 +4,7 @@ re-extraction stripping what the store learned."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -21,6 +22,7 @@ from tests.boilerplate_site import BOX_HEADING, BOX_TEXT, DISCLAIMER, QUOTE, QUO
 from tests.stores import fresh_store, rows, scalar
 
 SITE = "riverside.example"
+NOTE = "Editor's note: this story is part of our series on the city's finances."
 ORIGIN = "https://riverside.example"
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 
@@ -142,3 +144,20 @@ def test_reextract_strips_what_the_store_learned(store: ArticleStore, tmp_path: 
         assert (QUOTE in text) == (n in QUOTED_ARTICLES)
     assert scalar(store.engine, "SELECT count(*) FROM articles WHERE body_html LIKE '%Riverside Ledger newsroom%'") == 0
     assert reextract(store, generic).changed == 0  # the default stripper loads the same knowledge
+
+
+def doc_queries() -> list[str]:
+    text = (Path(__file__).resolve().parents[1] / "docs" / "learned-boilerplate.md").read_text(encoding="utf-8")
+    return re.findall(r"```sql\n(.*?)```", text, re.DOTALL)
+
+
+def test_the_documented_queries_run_and_show_what_was_learned(store: ArticleStore) -> None:
+    blocks = SiteBlocks(SITE)
+    observed(blocks, range(4))
+    observed(blocks, range(4, 10), tail=NOTE)  # a note that appeared on the fifth page
+    save_all(store.engine, [blocks])
+    repeated, pages = doc_queries()
+    found = [(site, position, seen, float(share), sample) for site, position, seen, share, _, _, sample in rows(store.engine, repeated)]
+    assert found == [(SITE, "tail", 6, 1.0, NOTE[:80]), (SITE, "tail", 4, 0.4, DISCLAIMER[:80])]
+    [(site, count, since)] = rows(store.engine, pages)
+    assert (site, count) == (SITE, 10) and str(since).startswith("2026-11-01 09:00:00")
