@@ -161,3 +161,14 @@ def test_the_documented_queries_run_and_show_what_was_learned(store: ArticleStor
     assert found == [(SITE, "tail", 6, 1.0, NOTE[:80]), (SITE, "tail", 4, 0.4, DISCLAIMER[:80])]
     [(site, count, since)] = rows(store.engine, pages)
     assert (site, count) == (SITE, 10) and str(since).startswith("2026-11-01 09:00:00")
+
+
+def test_many_blocks_are_saved_in_chunks_and_load_back(store: ArticleStore) -> None:
+    lines = [f"Shared line {chr(97 + i % 26)}{chr(97 + i // 26 % 26)}{chr(97 + i // 676)} of the template." for i in range(1200)]
+    blocks = SiteBlocks(SITE)
+    for n in range(5):
+        blocks.observe(f"{ORIGIN}/story/{n}", [*paragraphs(n), *lines], T0)
+    assert save_all(store.engine, [blocks]) == 1200
+    assert scalar(store.engine, "SELECT count(*) FROM site_boilerplate WHERE pages_seen = 5") == 1200
+    loaded = load(store)
+    assert all(loaded.is_boilerplate(block_key(line)) for line in lines)

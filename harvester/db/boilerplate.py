@@ -17,12 +17,12 @@ from sqlalchemy.engine import Connection, Engine
 
 from harvester.db.store import site_id
 from harvester.db.tables import BOILERPLATE_PAGES, SITE_BOILERPLATE, SITES
-from harvester.db.upsert import _dialect_insert, insert_or_ignore
+from harvester.db.upsert import dialect_insert, insert_or_ignore
 from harvester.extract.learned import POSITIONS, BlockStats, Position, SiteBlocks, Thresholds
 from harvester.extract.model import Article
 
-#: Pages inserted per statement (SQLite allows 32766 bound parameters; three per page).
-PAGE_CHUNK = 500
+#: Rows per INSERT statement (SQLite allows 32766 bound parameters; nine per block row).
+CHUNK = 500
 
 
 def _has_tables(conn: Connection) -> bool:
@@ -72,16 +72,20 @@ def save_site_blocks(conn: Connection, blocks: SiteBlocks) -> int:
     if not rows and not pages:
         return 0
     site = site_id(conn, blocks.site)
-    for start in range(0, len(pages), PAGE_CHUNK):
-        chunk = [{"site_id": site, "url": url, "observed_at": at} for url, at in pages[start:start + PAGE_CHUNK]]
+    for start in range(0, len(pages), CHUNK):
+        chunk = [{"site_id": site, "url": url, "observed_at": at} for url, at in pages[start:start + CHUNK]]
         conn.execute(insert_or_ignore(conn, BOILERPLATE_PAGES, chunk, conflict=["site_id", "url"]))
     table = SITE_BOILERPLATE
-    for key, position, stats in rows:
-        stmt = _dialect_insert(conn, table).values(
-            site_id=site, block_key=key, position=position, sample_text=stats.sample_text,
-            pages_seen=stats.pages_seen, first_page_no=stats.first_page_no,
-            first_seen=stats.first_seen, last_seen=stats.last_seen,
-        )
+    values = [
+        {
+            "site_id": site, "block_key": key, "position": position, "sample_text": stats.sample_text,
+            "pages_seen": stats.pages_seen, "first_page_no": stats.first_page_no,
+            "first_seen": stats.first_seen, "last_seen": stats.last_seen,
+        }
+        for key, position, stats in sorted(rows, key=lambda row: (row[0], row[1]))
+    ]
+    for start in range(0, len(values), CHUNK):
+        stmt = dialect_insert(conn, table).values(values[start:start + CHUNK])
         new = stmt.excluded
         stmt = stmt.on_conflict_do_update(
             index_elements=["site_id", "block_key", "position"],

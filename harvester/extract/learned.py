@@ -10,8 +10,9 @@ from an article's ``body`` and ``body_html``.
 Rules (documented in docs/learned-boilerplate.md):
 
 * A block is one body paragraph (a paragraph, heading, list item, table row, caption ...). Its
-  key is a hash of its text normalised by NFKC, case folding, every run of digits -> "0" and
-  whitespace collapsed, so "© 2025 Example" and "© 2026 Example" share a key.
+  key is a hash of its text normalised by NFKC, case folding and whitespace collapsed, and with
+  every run of digits -> "0" when there are at most two (not in table rows), so "© 2025 Example"
+  and "© 2026 Example" share a key while two days' price tables do not.
 * Its place is ``head`` (one of the first ``EDGE`` paragraphs), ``tail`` (one of the last
   ``EDGE``) or ``middle``; in a short body a paragraph nearer the end than the start is ``tail``.
 * Each (key, place) counts once per distinct page (the same URL observed twice counts once).
@@ -32,6 +33,7 @@ Pure module: no Scrapy, no database.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import re
@@ -45,7 +47,7 @@ import lxml.etree
 import lxml.html
 from lxml.html import HtmlElement
 
-from harvester.extract.cleaning import paragraphs_of
+from harvester.extract.cleaning import CELL_SEPARATOR, paragraphs_of
 from harvester.extract.model import Article
 
 log = logging.getLogger(__name__)
@@ -73,17 +75,24 @@ WARMUP = 8
 MAX_SINGLETONS = 200_000
 """At most this many blocks seen on one page only are remembered per site (the oldest go first)."""
 
+MAX_VARYING_NUMBERS = 2
+"""Blocks with more runs of digits than this are data (scores, prices, tables): digits kept in keys."""
+
 _DIGITS = re.compile(r"\d+")
-_SPACE = re.compile(r"\s+")
 
 
 def normalised_block(text: str) -> str:
-    """The text a block key is made of: NFKC, case-folded, digit runs -> "0", whitespace collapsed."""
+    """The text a block key is made of: NFKC, case-folded, whitespace collapsed, and digit runs -> "0"
+    when the block has at most ``MAX_VARYING_NUMBERS`` of them and is not a table row (so "© 2026"
+    matches "© 2025", but the rows of two days' price tables stay apart)."""
     text = unicodedata.normalize("NFKC", text).casefold()
-    text = _DIGITS.sub("0", text)
-    return _SPACE.sub(" ", text).strip()
+    collapsed, runs = _DIGITS.subn("0", text)
+    if runs <= MAX_VARYING_NUMBERS and CELL_SEPARATOR not in text:
+        text = collapsed
+    return " ".join(text.split())
 
 
+@functools.lru_cache(maxsize=16_384)
 def block_key(text: str) -> str:
     """A stable 16-hex-digit key of a block's normalised text (equal for near-verbatim repeats)."""
     return hashlib.blake2b(normalised_block(text).encode("utf-8"), digest_size=8).hexdigest()
@@ -176,7 +185,6 @@ class SiteBlocks:
         self.pages: set[str] = set()  # page keys (URLs) observed
         self.persisted_pages = 0  # pages observed in earlier runs whose keys were not loaded
         self._singletons = 0
-        self._boilerplate: set[str] | None = None  # cache, reset by every observation
         # Not saved yet (see harvester.db.boilerplate): pages observed, blocks whose counts changed.
         self.unsaved_pages: dict[str, datetime] = {}
         self.unsaved_blocks: set[tuple[str, Position]] = set()
@@ -218,7 +226,6 @@ class SiteBlocks:
             if not stats.sample_text:
                 stats.sample_text = text
         self._prune()
-        self._boilerplate = None
         return True
 
     def _prune(self) -> None:
@@ -253,14 +260,12 @@ class SiteBlocks:
             self.persisted_pages += pages
         else:
             self.pages.update(pages)
-        self._boilerplate = None
 
     def add_known(self, key: str, position: Position, stats: BlockStats) -> None:
         """Add what an earlier run stored about one block (see ``harvester.db.boilerplate``)."""
         self.blocks[(key, position)] = stats
         if stats.pages_seen == 1:
             self._singletons += 1
-        self._boilerplate = None
 
     # -- deciding -------------------------------------------------------------------------------
 
@@ -274,14 +279,17 @@ class SiteBlocks:
         t = self.thresholds
         return stats.pages_seen >= t.min_pages and self.share(stats) >= t.min_share
 
-    def boilerplate_keys(self) -> set[str]:
-        if self._boilerplate is None:
-            self._boilerplate = {key for (key, _), stats in self.blocks.items() if self.passes(stats)}
-        return self._boilerplate
-
     def is_boilerplate(self, key: str) -> bool:
         """True when the block with this key passes both thresholds at one of its places."""
-        return key in self.boilerplate_keys()
+        for position in POSITIONS:
+            stats = self.blocks.get((key, position))
+            if stats is not None and self.passes(stats):
+                return True
+        return False
+
+    def boilerplate_among(self, paragraphs: Iterable[str]) -> set[str]:
+        """The keys of the ``paragraphs`` that are boilerplate now (cost: a few lookups each)."""
+        return {key for key in {block_key(p) for p in paragraphs} if self.is_boilerplate(key)}
 
     def learned(self) -> list[tuple[str, Position, BlockStats]]:
         """The blocks that are boilerplate now, at the places where they passed, most seen first."""
@@ -296,7 +304,7 @@ class SiteBlocks:
 
     def strip_report(self, article: Article) -> Stripped:
         """A copy of ``article`` without its learned blocks (see the module doc), and what went."""
-        keys = self.boilerplate_keys()
+        keys = self.boilerplate_among(article.body)
         if not keys:
             return Stripped(article)
         return strip_keys(article, keys)
