@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 
 from harvester.db import ArticleStore
-from harvester.db.boilerplate import LearnedStripper, load_site_blocks, save_all
+from harvester.db.boilerplate import LearnedStripper, load_site_blocks, save_all, site_knowledge
 from harvester.db.rawpages import RawResponse
 from harvester.db.reextract import reextract
 from harvester.db.testing import backends
 from harvester.extract import Article, ExtractionResult, extract
+from harvester.extract.holdback import HoldBack
 from harvester.extract.learned import SiteBlocks, Thresholds, block_key
 from tests.boilerplate_site import BOX_HEADING, BOX_TEXT, DISCLAIMER, QUOTE, QUOTED_ARTICLES, BoilerplateSite
 from tests.stores import fresh_store, rows, scalar
@@ -172,3 +173,19 @@ def test_many_blocks_are_saved_in_chunks_and_load_back(store: ArticleStore) -> N
     assert scalar(store.engine, "SELECT count(*) FROM site_boilerplate WHERE pages_seen = 5") == 1200
     loaded = load(store)
     assert all(loaded.is_boilerplate(block_key(line)) for line in lines)
+
+
+def test_a_second_run_with_holdback_is_warm_at_once_and_counts_only_new_pages(store: ArticleStore) -> None:
+    """What the writer does: HoldBack with the store's knowledge, saving what it learned."""
+    first: HoldBack[int] = HoldBack(knowledge=site_knowledge(store.engine))
+    for n in range(10):
+        first.offer(SITE, Article(f"{ORIGIN}/story/{n}", "T", [*paragraphs(n), DISCLAIMER]), n, T0)
+    assert first.held() == 0  # warm after eight pages
+    save_all(store.engine, first.sites())
+    second: HoldBack[int] = HoldBack(knowledge=site_knowledge(store.engine))
+    again = second.offer(SITE, Article(f"{ORIGIN}/story/3", "T", [*paragraphs(3), DISCLAIMER]), 3, T0)
+    new = second.offer(SITE, Article(f"{ORIGIN}/story/99", "T", [*paragraphs(99), DISCLAIMER]), 99, T0)
+    assert [r.article.body for r in again + new] == [paragraphs(3), paragraphs(99)]
+    save_all(store.engine, second.sites())
+    assert rows(store.engine, "SELECT pages_seen FROM site_boilerplate") == [(11,)]
+    assert scalar(store.engine, "SELECT count(*) FROM site_boilerplate_pages") == 11

@@ -9,7 +9,7 @@ by one run at a time (run locks), so counts are never merged from two concurrent
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import cast
 
 from sqlalchemy import case, func, inspect, select
@@ -62,6 +62,17 @@ def load_site_blocks(
             continue  # a row written by a newer version with another place class
         blocks.add_known(key, cast(Position, position), BlockStats(seen, first_no, first, last, sample))
     return blocks
+
+
+def site_knowledge(engine: Engine, thresholds: Thresholds | None = None) -> Callable[[str], SiteBlocks]:
+    """The ``knowledge`` a store writer gives ``HoldBack``: a site key -> what the store learned
+    about the site (pages included, so this run does not count them again)."""
+
+    def load(site: str) -> SiteBlocks:
+        with engine.connect() as conn:
+            return load_site_blocks(conn, site, thresholds)
+
+    return load
 
 
 def save_site_blocks(conn: Connection, blocks: SiteBlocks) -> int:
