@@ -36,7 +36,7 @@ NOTE = "Editor's note: this story is part of our series on the city's finances, 
 
 def body(n: int, *, tail: list[str] = (), middle: list[str] = (), length: int = 8) -> list[str]:
     """A body of ``length`` unique paragraphs of page ``n``, ``middle`` inserted at 3, ``tail`` appended."""
-    paragraphs = [f"Paragraph {chr(97 + i)} of story {chr(65 + n % 26)}{n // 26} tells its own facts." for i in range(length)]
+    paragraphs = [f"Paragraph {word(i)} of story {word(n)} tells its own facts." for i in range(length)]
     paragraphs[3:3] = list(middle)
     return paragraphs + list(tail)
 
@@ -349,3 +349,17 @@ def word(n: int) -> str:
         letters += chr(97 + digit)
         if not n:
             return letters
+
+
+def test_blocks_seen_once_are_forgotten_oldest_first_beyond_the_cap(monkeypatch: pytest.MonkeyPatch) -> None:
+    import harvester.extract.learned as learned
+
+    monkeypatch.setattr(learned, "MAX_SINGLETONS", 100)
+    blocks = SiteBlocks(SITE)
+    for n in range(20):  # 20 pages of 8 unique paragraphs and the disclaimer
+        blocks.observe(f"{ORIGIN}/story/{n}", body(n, tail=[DISCLAIMER]))
+    singletons = [entry for entry, stats in blocks.blocks.items() if stats.pages_seen == 1]
+    assert 90 <= len(singletons) <= 100
+    assert (block_key(body(0)[0]), "head") not in blocks.blocks  # the oldest went first
+    assert (block_key(body(19)[0]), "head") in blocks.blocks
+    assert blocks.is_boilerplate(block_key(DISCLAIMER))  # counted blocks are never forgotten

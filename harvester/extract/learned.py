@@ -72,7 +72,7 @@ block that a run of consecutive follow-ups repeat is not boilerplate for being o
 WARMUP = 8
 """``HoldBack`` holds a site's articles until this many of its pages were observed."""
 
-MAX_SINGLETONS = 200_000
+MAX_SINGLETONS = 50_000
 """At most this many blocks seen on one page only are remembered per site (the oldest go first)."""
 
 MAX_VARYING_NUMBERS = 2
