@@ -202,6 +202,19 @@ def test_strip_html_drops_a_list_left_empty_and_keeps_a_quote_with_kept_text() -
     assert strip_html(html, set()) == html
 
 
+def test_strip_html_leaves_odd_markup_as_it_is() -> None:
+    keys = {block_key("Share this")}
+    assert strip_html("Share this", keys) == "Share this"  # bare text at the top: no element to remove
+    assert strip_html("<p>Kept.<br>Share this</p>", keys) == "<p>Kept.<br>Share this</p>"  # shares its <p>
+    assert strip_html("<p>Kept.</p><p>Share this", keys) == "<p>Kept.</p>"  # unclosed tag
+
+
+def test_a_page_without_paragraphs_still_counts_as_a_page() -> None:
+    blocks = SiteBlocks(SITE)
+    assert blocks.observe(f"{ORIGIN}/empty", ["", "  "])
+    assert blocks.page_count == 1 and blocks.blocks == {}
+
+
 def test_a_learned_block_is_removed_wherever_it_appears_on_a_page() -> None:
     """Learned at the tail of most pages; on one page a long trailing section pushes it into the
     middle: it is removed there too (learning is by place, removal is not)."""

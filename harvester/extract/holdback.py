@@ -45,7 +45,8 @@ class Released(Generic[T]):
 
 
 class HoldBack(Generic[T]):
-    """Per-site learning and release of articles (see the module doc)."""
+    """Per-site learning and release of articles (see the module doc). Not thread-safe: one
+    writer thread owns it."""
 
     def __init__(
         self,
