@@ -25,6 +25,9 @@ Rules (documented in docs/learned-boilerplate.md):
   appears in a body (a disclaimer learned at the tail is still removed when a trailing bio or
   another box pushes it into the middle of one page). Verbatim repetition at that rate is template
   text, wherever the template put it.
+* In ``body_html`` an element goes only when every paragraph in it is learned (a ``<p>`` holding a
+  kept line stays whole; bare text at the top level stays), and lists, quotes, figures and tables
+  left empty go with it.
 * An article is never stripped to nothing: when every paragraph would go, it is kept as it was
   and the result says so.
 
