@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -241,8 +242,12 @@ def cmd_reextract(args: argparse.Namespace) -> int:
                 rules[site] = None
         return extract(html, url, rules[site])
 
+    from harvester.db.boilerplate import LearnedStripper
+    from harvester.extract.learned import Thresholds
+
     with _opened_store(args) as engine:
-        report = reextract(ArticleStore(engine), extract_page, site=args.site, since=args.since)
+        learned = LearnedStripper(engine, Thresholds.from_settings(os.environ))
+        report = reextract(ArticleStore(engine), extract_page, site=args.site, since=args.since, learned=learned)
     for url, why in report.refused:
         print(f"kept as stored: {url} ({why})", file=sys.stderr)
     print(

@@ -13,13 +13,14 @@ from typing import Any
 from scrapy import signals
 from scrapy.exceptions import CloseSpider, DropItem, NotConfigured
 from scrapy.utils.defer import deferred_from_coro, deferred_to_future
-from twisted.internet import reactor
+from twisted.internet import reactor, task
+from twisted.internet.defer import Deferred
 from twisted.internet.threads import deferToThread
 
 from harvester.db import ArticleStore, SchemaOutdated, ensure_schema, make_engine, redact_url, resolve_database_url
 from harvester.db.batch import BatchReport, StoreUnavailable, entry_url
 from harvester.db.errors import classify, describe
-from harvester.db.lock import RunLock, try_lock_sites
+from harvester.db.lock import LOST, REACQUIRED, RunLock, try_lock_sites
 from harvester.db.rawpages import RawResponse
 from harvester.db.runs import (
     DISCOVERY,
@@ -37,7 +38,10 @@ from harvester.db.runs import (
 from harvester.db.store import FetchedArticle
 from harvester.db.url import default_spool_dir
 from harvester.db.urlstate import PendingUrls, Validators
-from harvester.db.writer import RetryPolicy, SpoolHeader, StoreWriter, forget_mark, replay_spool
+from harvester.db.boilerplate import site_knowledge
+from harvester.db.writer import Preparer, RetryPolicy, SpoolHeader, StoreWriter, forget_mark, replay_spool
+from harvester.extract.holdback import HoldBack
+from harvester.extract.learned import Thresholds
 from harvester.handoff import Handoff
 from harvester.items import ArticleItem, DiscoveredItem, FetchOutcomeItem
 from harvester.spider_sites import site_keys
@@ -186,19 +190,43 @@ class StorePipeline:
         spool.append([SpoolHeader(self.run_id, spider.name)])
         self.writer = StoreWriter(
             store, spool, self.run_id, policy=self.settings.policy, max_batch=self.settings.batch_size,
+            preparer=self._preparer(engine),
             on_failure=lambda message: reactor.callFromThread(self._writer_failed, message),
             on_written=lambda report: reactor.callFromThread(self._count_written, report),
         )
         self.handoff = Handoff(spool, self.writer, self.settings.backlog)
         self.store = store
+        reactor.callFromThread(self._watch_lock)
         spider.logger.info("storing articles in %s (crawl run %d, spool %s)", redact_url(self.settings.database_url),
                            self.run_id, spool.path)
         return self.run_id
 
+    def _preparer(self, engine: Any) -> Preparer:
+        thresholds = self.settings.boilerplate
+        return Preparer(HoldBack(thresholds, site_knowledge(engine, thresholds)) if thresholds is not None else None)
+
+    def _watch_lock(self) -> None:
+        """Check the run lock every few seconds (off the loop): a PostgreSQL restart drops it."""
+        self._lock_check = task.LoopingCall(self._check_lock)
+        self._lock_check.start(self.settings.lock_check_seconds, now=False)
+
+    def _check_lock(self) -> Deferred[None] | None:
+        if self.lock is None or self._ended:
+            return None
+        return deferToThread(self.lock.check).addCallback(self._lock_checked)
+
+    def _lock_checked(self, state: str) -> None:
+        spider = self.crawler.spider
+        if state == REACQUIRED:
+            spider.logger.warning("the run lock was lost with its database connection and has been taken again")
+        elif state == LOST:
+            self.crawler.stats.set_value("harvester/error/lock_lost", 1)
+            self._writer_failed("the run lock was lost with its database connection and another run holds it now")
+
     def _replay(self, store: ArticleStore, spider: Any) -> None:
         for path in spool_files(self.settings.spool_dir):
             try:
-                written = replay_spool(store, path)
+                written = replay_spool(store, path, self._preparer(store.engine))
             except StoreUnavailable:
                 raise
             except Exception as exc:  # noqa: BLE001 - a damaged spool must not block every later crawl
@@ -236,6 +264,8 @@ class StorePipeline:
         if self.handoff is None or self.run_id is None or self._ended:
             return
         self._ended = True
+        if getattr(self, "_lock_check", None) is not None and self._lock_check.running:
+            self._lock_check.stop()
         stats = self.crawler.stats
         pages = int(stats.get_value("response_received_count", 0) or 0)
         status, detail = run_status(reason, pages, self.failure, int(stats.get_value("harvester/store/failed", 0) or 0))
@@ -360,7 +390,9 @@ class StoreSettings:
     batch_size: int
     backlog: int
     close_wait: float
+    lock_check_seconds: float
     policy: RetryPolicy
+    boilerplate: Thresholds | None  # None: learned boilerplate off (HARVESTER_BOILERPLATE_LEARNING)
 
     @classmethod
     def from_settings(cls, settings: Any) -> StoreSettings:
@@ -372,10 +404,13 @@ class StoreSettings:
             batch_size=settings.getint("HARVESTER_STORE_BATCH_SIZE", 200),
             backlog=settings.getint("HARVESTER_STORE_BACKLOG", 500),
             close_wait=settings.getfloat("HARVESTER_STORE_CLOSE_WAIT", 10.0),
+            lock_check_seconds=settings.getfloat("HARVESTER_LOCK_CHECK_SECONDS", 5.0),
             policy=RetryPolicy(
                 retry_seconds=settings.getfloat("HARVESTER_STORE_RETRY_SECONDS", 600.0),
                 refused_seconds=settings.getfloat("HARVESTER_STORE_REFUSED_SECONDS", 5.0),
             ),
+            boilerplate=Thresholds.from_settings(settings.get)
+            if settings.getbool("HARVESTER_BOILERPLATE_LEARNING", True) else None,
         )
 
 

@@ -50,6 +50,15 @@ HARVESTER_STORE_BACKLOG = 500
 HARVESTER_STORE_RETRY_SECONDS = 600
 HARVESTER_STORE_REFUSED_SECONDS = 5
 HARVESTER_STORE_CLOSE_WAIT = 10
+
+# Boilerplate learned from each site (docs/learned-boilerplate.md): a block on at least
+# MIN_PAGES pages and MIN_SHARE of a site's pages (over a WINDOW of pages) is removed from bodies;
+# a site's first WARMUP articles are held back by the store writer until it has learned.
+HARVESTER_BOILERPLATE_LEARNING = True
+HARVESTER_BOILERPLATE_MIN_PAGES = 5
+HARVESTER_BOILERPLATE_MIN_SHARE = 0.3
+HARVESTER_BOILERPLATE_WINDOW = 100
+HARVESTER_BOILERPLATE_WARMUP = 8
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 0.5
 AUTOTHROTTLE_MAX_DELAY = 30

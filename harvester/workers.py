@@ -112,9 +112,12 @@ def _guarded(function: Callable[..., T], *args: Any) -> T | ExtractFailure:
 
 
 def _init_worker(memory_mb: int) -> None:
-    """Worker set-up: leave signals to the parent, cap the address space, one BLAS thread."""
+    """Worker set-up: leave signals to the parent, load the extractor now (the first page must not
+    pay for the imports out of its time budget), cap the address space."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    import harvester.extract.pipeline  # noqa: F401 - trafilatura, lxml, language models
+    import harvester.discovery  # noqa: F401
     if memory_mb > 0:
         limit = memory_mb * 1024 * 1024
         _, hard = resource.getrlimit(resource.RLIMIT_AS)

@@ -35,8 +35,9 @@ TABLES_0003 = TABLES_0002 | {
 VIEWS_0004 = {"latest_articles", "article_details", "near_duplicates"}
 TABLES_0005 = TABLES_0003 | {"url_state"}
 TABLES_0006 = TABLES_0005 | {"spool_marks"}
-HEAD = "0006"
-TABLES_HEAD = TABLES_0006
+TABLES_0007 = TABLES_0006 | {"site_boilerplate", "site_boilerplate_pages"}
+HEAD = "0007"
+TABLES_HEAD = TABLES_0007
 
 
 @pytest.fixture(params=backends())
@@ -103,10 +104,12 @@ def test_upgrade_from_empty_to_head_then_downgrade_to_base(url: str, engine: Eng
 
 def test_every_step_round_trips(url: str, engine: Engine) -> None:
     expected = {"0001": TABLES_0001, "0002": TABLES_0002, "0003": TABLES_0003, "0004": TABLES_0003, "0005": TABLES_0005,
-                "0006": TABLES_0006}
+                "0006": TABLES_0006, "0007": TABLES_0007}
     for revision, table_names in expected.items():
         upgrade(url, revision)
         assert tables(engine) == table_names, revision
+    downgrade(url, "0005")
+    assert tables(engine) == TABLES_0005 and views(engine) == VIEWS_0004
     downgrade(url, "0004")
     assert tables(engine) == TABLES_0003 and views(engine) == VIEWS_0004
     for revision in ("0003", "0002", "0001"):

@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.engine import Connection
 
+from harvester.db.engine import writing
 from harvester.db.errors import ErrorKind, classify, describe
 from harvester.db.runs import ERROR, STORED, UNCHANGED, FetchOutcome, log_fetch
 from harvester.db.store import ArticleStore, FetchedArticle, SaveOutcome
@@ -69,7 +70,7 @@ def write_batch(
     for attempt in range(1 + retries):
         report.attempts = attempt + 1
         try:
-            with store.engine.begin() as conn:
+            with writing(store.engine) as conn:
                 results = [_write(store, conn, run_id, entry) for entry in entries]
                 if mark is not None:
                     mark(conn, len(entries) - 1)
@@ -85,7 +86,7 @@ def write_batch(
     log.warning("writing the batch of %d item by item after: %s", len(entries), last_error)
     for index, entry in enumerate(entries):
         try:
-            with store.engine.begin() as conn:
+            with writing(store.engine) as conn:
                 result = _write(store, conn, run_id, entry)
                 if mark is not None:
                     mark(conn, index)
@@ -170,7 +171,7 @@ def _log_failure(
     if at.tzinfo is None or at.utcoffset() is None:  # the failure may be this very value
         at = datetime.now(UTC)
     try:
-        with store.engine.begin() as conn:
+        with writing(store.engine) as conn:
             if run_id is not None:
                 log_fetch(
                     conn, run_id, url=entry_url(entry), fetched_at=at, outcome=ERROR,

@@ -16,7 +16,6 @@ _REFUSED = (
     "read-only",
     "attempt to write a readonly",
     "permission denied",
-    "unable to open database file",
     "disk quota exceeded",
     "could not extend file",
 )

@@ -23,7 +23,7 @@ from sqlalchemy import text, inspect
 from sqlalchemy.engine import Connection, Engine
 
 import migrations
-from harvester.db.engine import make_engine, reading
+from harvester.db.engine import make_engine, reading, writing
 
 UPGRADE_COMMAND = "harvester db upgrade"
 VERSION_TABLE = "alembic_version"
@@ -122,7 +122,7 @@ def ensure_schema(engine: Engine) -> None:
     existing database is an explicit step (``harvester db upgrade``), never a side effect.
     """
     head = head_revision()
-    with engine.begin() as conn:  # SQLite: BEGIN IMMEDIATE, so two processes starting at once take turns
+    with writing(engine) as conn:  # SQLite: BEGIN IMMEDIATE, so two processes starting at once take turns
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
         tables = set(inspect(conn).get_table_names()) - {VERSION_TABLE}
@@ -154,7 +154,7 @@ def _run_command(url: str, run: _Command) -> None:
     # otherwise cascade or fail on rows pointing at them. They are checked before commit.
     engine = make_engine(url, sqlite_foreign_keys=False)
     try:
-        with engine.begin() as conn:
+        with writing(engine) as conn:
             _migrate_on(conn, run)
             _check_foreign_keys(conn)
     finally:

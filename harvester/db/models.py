@@ -226,7 +226,8 @@ class SpoolMark(Base):
 
     spool: Mapped[str] = mapped_column(String(255), primary_key=True)  # the spool file's name
     run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id", ondelete="SET NULL"), index=True)
-    seq: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)  # every record up to here is written
+    done: Mapped[str | None] = mapped_column(Text)  # JSON list of records beyond ``seq`` written already
     updated_at: Mapped[datetime]
 
 
@@ -280,6 +281,42 @@ class UrlState(Base):
     article_id: Mapped[int | None] = mapped_column(
         ForeignKey("articles.id", ondelete="SET NULL"), index=True
     )
+
+
+class SiteBoilerplate(Base):
+    """A block (body paragraph) that recurs on a site's pages, learned while crawling.
+
+    One row per (site, block key, place): on how many distinct pages of the site the block was
+    seen there, when first and last, and one sample of its text. A row is kept once a block is
+    seen on two pages; whether it is boilerplate now follows from the thresholds (see
+    ``harvester.extract.learned``). ``first_page_no`` is how many of the site's pages had been
+    observed before the block first appeared (the start of the pages its share is taken over).
+    """
+
+    __tablename__ = "site_boilerplate"
+    __table_args__ = (UniqueConstraint("site_id", "block_key", "position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    block_key: Mapped[str] = mapped_column(String(16))  # harvester.extract.learned.block_key
+    position: Mapped[str] = mapped_column(String(8))  # head, middle, tail
+    sample_text: Mapped[str] = mapped_column(Text)
+    pages_seen: Mapped[int] = mapped_column(Integer)
+    first_page_no: Mapped[int] = mapped_column(Integer)
+    first_seen: Mapped[datetime]
+    last_seen: Mapped[datetime]
+
+
+class BoilerplatePage(Base):
+    """A page observed for learning a site's boilerplate (each counts once, however often fetched)."""
+
+    __tablename__ = "site_boilerplate_pages"
+    __table_args__ = (UniqueConstraint("site_id", "url"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    url: Mapped[str] = mapped_column(Text)  # the article's canonical URL
+    observed_at: Mapped[datetime]
 
 
 class ArticleSignature(Base):

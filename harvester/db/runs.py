@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection, Engine
 
-from harvester.db.engine import reading
+from harvester.db.engine import reading, writing
 from harvester.db.store import site_id
 from harvester.db.tables import CRAWL_RUNS, FETCH_LOG
 from harvester.db.urlstate import Validators
@@ -74,7 +74,7 @@ def record_skipped_run(engine: Engine, spider: str, at: datetime) -> int:
 
 
 def _insert_run(engine: Engine, spider: str, started_at: datetime, *, status: str, finished_at: datetime | None) -> int:
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         return conn.execute(
             CRAWL_RUNS.insert()
             .values(
@@ -131,7 +131,7 @@ def finish_run(
     detail: str | None = None,
 ) -> dict[str, object]:
     """Complete the run's row: end time, status and the counts from its fetch log."""
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         return finish_run_on(conn, run_id, finished_at=finished_at, status=status, pages_fetched=pages_fetched,
                              detail=detail)
 
@@ -168,7 +168,7 @@ def close_dead_runs(engine: Engine, spider: str, *, lock_held: bool) -> list[int
     """
     host = socket.gethostname()[:255]
     closed: list[int] = []
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         rows = conn.execute(
             select(CRAWL_RUNS.c.id, CRAWL_RUNS.c.hostname, CRAWL_RUNS.c.pid)
             .where(CRAWL_RUNS.c.spider == spider, CRAWL_RUNS.c.status == RUNNING)

@@ -15,12 +15,13 @@ the spool, for the next run to replay. Nothing here runs on the crawl's event lo
 from __future__ import annotations
 
 import fcntl
+import json
 import logging
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -29,11 +30,15 @@ from sqlalchemy import delete, select
 from sqlalchemy.engine import Connection
 
 from harvester.db.batch import BatchReport, Entry, StoreUnavailable, write_batch
+from harvester.db.engine import reading, writing
 from harvester.db.errors import classify, describe
 from harvester.db.runs import RunEnd, apply_run_end
-from harvester.db.store import ArticleStore
+from harvester.db.boilerplate import save_site_blocks
+from harvester.db.store import ArticleStore, FetchedArticle
 from harvester.db.tables import SPOOL_MARKS
 from harvester.db.upsert import insert_or_update
+from harvester.extract.holdback import HoldBack, Released
+from harvester.extract.learned import SiteBlocks
 from harvester.spool import Spool, read_records
 
 log = logging.getLogger(__name__)
@@ -64,34 +69,75 @@ class WriterReport:
     reports: list[BatchReport] = field(default_factory=list)
 
 
-def set_mark(conn: Connection, spool: str, run_id: int | None, seq: int) -> None:
+@dataclass(frozen=True)
+class Mark:
+    """What of a spool is in the database: every record up to ``seq``, and those in ``done``
+    beyond it (records written out of order: articles held back while a site's boilerplate is
+    learned are written after records that came later)."""
+
+    seq: int = 0
+    done: frozenset[int] = frozenset()
+
+    def covers(self, seq: int) -> bool:
+        return seq <= self.seq or seq in self.done
+
+    def plus(self, seqs: Iterable[int]) -> Mark:
+        done = set(self.done) | set(seqs)
+        watermark = self.seq
+        while watermark + 1 in done:
+            watermark += 1
+            done.discard(watermark)
+        return Mark(watermark, frozenset(seq for seq in done if seq > watermark))
+
+
+def set_mark(conn: Connection, spool: str, run_id: int | None, mark: Mark) -> None:
     conn.execute(insert_or_update(
         conn, SPOOL_MARKS,
-        {"spool": spool, "run_id": run_id, "seq": seq, "updated_at": datetime.now(UTC)},
-        conflict=["spool"], update=["seq", "updated_at"],
+        {"spool": spool, "run_id": run_id, "seq": mark.seq, "done": json.dumps(sorted(mark.done)) if mark.done else None,
+         "updated_at": datetime.now(UTC)},
+        conflict=["spool"], update=["seq", "done", "updated_at"],
     ))
 
 
-def get_mark(conn: Connection, spool: str) -> int:
-    value = conn.execute(select(SPOOL_MARKS.c.seq).where(SPOOL_MARKS.c.spool == spool)).scalar_one_or_none()
-    return int(value or 0)
+def get_mark(conn: Connection, spool: str) -> Mark:
+    row = conn.execute(select(SPOOL_MARKS.c.seq, SPOOL_MARKS.c.done).where(SPOOL_MARKS.c.spool == spool)).first()
+    if row is None:
+        return Mark()
+    return Mark(int(row.seq or 0), frozenset(json.loads(row.done)) if row.done else frozenset())
 
 
 def forget_mark(store: ArticleStore, spool: str) -> None:
-    with store.engine.begin() as conn:
+    with writing(store.engine) as conn:
         conn.execute(delete(SPOOL_MARKS).where(SPOOL_MARKS.c.spool == spool))
 
 
 def write_records(
-    store: ArticleStore, spool: str, run_id: int | None, records: Sequence[tuple[int, Any]]
+    store: ArticleStore, spool: str, run_id: int | None, records: Sequence[tuple[int, Any]],
+    *, after_write: Callable[[Connection], None] | None = None,
 ) -> list[BatchReport]:
-    """Write spooled ``(seq, record)`` pairs in order, each transaction with its spool mark.
+    """Write spooled ``(seq, record)`` pairs in order, each transaction with the spool's mark.
 
-    Raises ``StoreUnavailable`` when the database cannot take them (nothing of the failing
-    transaction is written; what was committed before stays, and the mark says how far).
+    Records the mark says are written already are skipped, so a retried or replayed batch writes
+    nothing twice. ``after_write`` runs inside each transaction (the writer saves what it learned
+    of the sites' boilerplate there). Raises ``StoreUnavailable`` when the database cannot take
+    them (nothing of the failing transaction is written; the mark says how far it got).
     """
+    try:
+        with reading(store.engine) as conn:
+            base = get_mark(conn, spool)
+    except Exception as exc:  # noqa: BLE001 - classified like a failed write
+        if classify(exc) != "data":
+            raise StoreUnavailable(describe(exc), classify(exc)) from exc
+        raise
+    records = [(seq, record) for seq, record in records if not base.covers(seq)]
     reports: list[BatchReport] = []
     chunk: list[tuple[int, Entry]] = []
+    done: list[int] = []  # written since ``base``, in order
+
+    def mark_in(conn: Connection, seqs: Sequence[int]) -> None:
+        set_mark(conn, spool, run_id, base.plus([*done, *seqs]))
+        if after_write is not None:
+            after_write(conn)
 
     def flush() -> None:
         if not chunk:
@@ -99,27 +145,70 @@ def write_records(
         seqs = [seq for seq, _ in chunk]
         reports.append(write_batch(
             store, run_id, [entry for _, entry in chunk],
-            mark=lambda conn, index: set_mark(conn, spool, run_id, seqs[index]),
+            mark=lambda conn, index: mark_in(conn, seqs[: index + 1]),
         ))
+        done.extend(seqs)
         chunk.clear()
 
     for seq, record in records:
-        if isinstance(record, SpoolHeader):
-            continue
-        if isinstance(record, RunEnd):
+        if isinstance(record, (SpoolHeader, RunEnd)):
             flush()
             try:
-                with store.engine.begin() as conn:
-                    apply_run_end(conn, record)
-                    set_mark(conn, spool, run_id, seq)
+                with writing(store.engine) as conn:
+                    if isinstance(record, RunEnd):
+                        apply_run_end(conn, record)
+                    mark_in(conn, [seq])
             except Exception as exc:  # noqa: BLE001 - classified: retried by the caller, or logged
                 if classify(exc) != "data":
                     raise StoreUnavailable(describe(exc), classify(exc)) from exc
-                log.error("cannot complete crawl run %s: %s", record.run_id, describe(exc))
+                log.error("cannot complete crawl run %s: %s", getattr(record, "run_id", run_id), describe(exc))
+            done.append(seq)
             continue
         chunk.append((seq, record))
     flush()
     return reports
+
+
+class Preparer:
+    """The last step before the database: articles pass through learned-boilerplate hold-back
+    (``harvester.extract.holdback``); a run's end releases what is held, ahead of the ``RunEnd``."""
+
+    def __init__(self, holdback: HoldBack[tuple[int, FetchedArticle]] | None) -> None:
+        self.holdback = holdback
+        self._saved: dict[str, SiteBlocks] = {}
+
+    def take(self, seq: int, record: Any) -> list[tuple[int, Any]]:
+        if self.holdback is None:
+            return [(seq, record)]
+        if isinstance(record, FetchedArticle):
+            return [self._released(r) for r in self.holdback.offer(record.site, record.article, (seq, record))]
+        if isinstance(record, RunEnd):
+            return [*self.flush(), (seq, record)]
+        return [(seq, record)]
+
+    def flush(self) -> list[tuple[int, Any]]:
+        return [self._released(r) for r in self.holdback.flush()] if self.holdback is not None else []
+
+    @property
+    def held(self) -> int:
+        return self.holdback.held() if self.holdback is not None else 0
+
+    @staticmethod
+    def _released(released: Released[tuple[int, FetchedArticle]]) -> tuple[int, FetchedArticle]:
+        seq, record = released.item
+        return seq, replace(record, article=released.article)
+
+    def save_learned(self, conn: Connection) -> None:
+        """Save what the sites taught since the last save, in the caller's transaction."""
+        if self.holdback is None:
+            return
+        for blocks in self.holdback.sites().values():
+            save_site_blocks(conn, blocks)
+
+    def saved(self) -> None:
+        if self.holdback is not None:
+            for blocks in self.holdback.sites().values():
+                blocks.mark_saved()
 
 
 class StoreWriter:
@@ -133,6 +222,7 @@ class StoreWriter:
         *,
         policy: RetryPolicy | None = None,
         max_batch: int = 200,
+        preparer: Preparer | None = None,
         on_failure: Callable[[str], None] | None = None,
         on_written: Callable[[BatchReport], None] | None = None,
     ) -> None:
@@ -141,12 +231,13 @@ class StoreWriter:
         self.run_id = run_id
         self.policy = policy or RetryPolicy()
         self.max_batch = max(1, max_batch)
+        self.preparer = preparer or Preparer(None)
         self.on_failure = on_failure
         self.on_written = on_written
         self.failure: str | None = None
         self.unavailable_since: float | None = None
-        self.written_seq = 0
-        self._queue: deque[tuple[int, Any]] = deque()
+        self._queue: deque[tuple[int, Any]] = deque()  # submitted, not prepared yet
+        self._ready: deque[tuple[int, Any]] = deque()  # prepared, to write (this thread only)
         self._cond = threading.Condition()
         self._closing = False
         self._abandon = threading.Event()  # set by stop(): no more retries
@@ -155,7 +246,8 @@ class StoreWriter:
 
     @property
     def backlog(self) -> int:
-        return len(self._queue)
+        """Records handed over and not written yet (held-back articles included)."""
+        return len(self._queue) + len(self._ready) + self.preparer.held
 
     def submit(self, records: Iterable[tuple[int, Any]]) -> None:
         with self._cond:
@@ -166,12 +258,12 @@ class StoreWriter:
         """Wait until every submitted record is written (True), the writer failed or ``timeout`` passed."""
         deadline = time.monotonic() + timeout
         with self._cond:
-            while self._queue and self.failure is None:
+            while self.backlog and self.failure is None:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     return False
                 self._cond.wait(min(left, 0.5))
-            return not self._queue and self.failure is None
+            return not self.backlog and self.failure is None
 
     def stop(self) -> None:
         """Stop the thread; records not written stay in the spool (and are replayed by the next run)."""
@@ -186,20 +278,23 @@ class StoreWriter:
     def _run(self) -> None:
         while True:
             with self._cond:
-                while not self._queue and not self._closing:
+                while not self._queue and not self._ready and not self._closing:
                     self._cond.wait()
-                if self._closing and (not self._queue or self.failure is not None):
+                if self._closing and (not (self._queue or self._ready) or self.failure is not None):
                     return
-                batch = [self._queue[i] for i in range(min(self.max_batch, len(self._queue)))]
+                taken = [self._queue.popleft() for _ in range(len(self._queue))]
+            for seq, record in taken:
+                self._ready.extend(self.preparer.take(seq, record))
             if self.failure is not None:
                 return
-            if not self._write(batch):
-                return
-            with self._cond:
+            while self._ready:
+                batch = [self._ready[i] for i in range(min(self.max_batch, len(self._ready)))]
+                if not self._write(batch):
+                    return
                 for _ in batch:
-                    self._queue.popleft()
-                self.written_seq = batch[-1][0]
-                self._cond.notify_all()
+                    self._ready.popleft()
+                with self._cond:
+                    self._cond.notify_all()
 
     def _write(self, batch: list[tuple[int, Any]]) -> bool:
         """Write ``batch``, retrying through outages; False when the writer gives up."""
@@ -207,7 +302,8 @@ class StoreWriter:
         first_failure: float | None = None
         while True:
             try:
-                reports = write_records(self.store, self.spool.name, self.run_id, batch)
+                reports = write_records(self.store, self.spool.name, self.run_id, batch,
+                                        after_write=self.preparer.save_learned)
             except StoreUnavailable as exc:
                 now = time.monotonic()
                 first_failure = first_failure or now
@@ -226,6 +322,7 @@ class StoreWriter:
             except Exception as exc:  # noqa: BLE001 - a bug: stop writing, keep the spool
                 self._fail(exc, 0.0)
                 return False
+            self.preparer.saved()
             self.unavailable_since = None
             if self.on_written is not None:
                 for report in reports:
@@ -245,7 +342,7 @@ class StoreWriter:
             self.on_failure(message)
 
 
-def replay_spool(store: ArticleStore, path: Path) -> int | None:
+def replay_spool(store: ArticleStore, path: Path, preparer: Preparer | None = None) -> int | None:
     """Write what an abandoned spool file holds beyond its mark; then remove the file and the mark.
 
     Returns the number of records written, None when another process holds the file. Raises
@@ -256,19 +353,22 @@ def replay_spool(store: ArticleStore, path: Path) -> int | None:
             fcntl.flock(held.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             return None  # its writer is alive, or another run is replaying it
-        return _replay_locked(store, path)
+        return _replay_locked(store, path, preparer or Preparer(None))
 
 
-def _replay_locked(store: ArticleStore, path: Path) -> int:
+def _replay_locked(store: ArticleStore, path: Path, preparer: Preparer) -> int:
     records = list(read_records(path))
     name = path.stem
     header = next((r.record for r in records if isinstance(r.record, SpoolHeader)), None)
     run_id = header.run_id if header is not None else None
-    with store.engine.connect() as conn:
+    with reading(store.engine) as conn:
         mark = get_mark(conn, name)
-    todo = [(r.seq, r.record) for r in records if r.seq > mark]
-    for start in range(0, len(todo), 200):
-        write_records(store, name, run_id, todo[start:start + 200])
+    todo = [(r.seq, r.record) for r in records if not mark.covers(r.seq)]
+    prepared = [ready for seq, record in todo for ready in preparer.take(seq, record)]
+    prepared.extend(preparer.flush())
+    for start in range(0, len(prepared), 200):
+        write_records(store, name, run_id, prepared[start:start + 200], after_write=preparer.save_learned)
+        preparer.saved()
     forget_mark(store, name)
     path.unlink(missing_ok=True)
     return sum(1 for _, record in todo if not isinstance(record, SpoolHeader))

@@ -34,6 +34,7 @@ def upgrade() -> None:
         sa.Column("spool", sa.String(length=255), nullable=False),
         sa.Column("run_id", sa.Integer(), nullable=True),
         sa.Column("seq", sa.Integer(), nullable=False),
+        sa.Column("done", sa.Text(), nullable=True),
         sa.Column("updated_at", _TS, nullable=False),
         sa.ForeignKeyConstraint(
             ["run_id"], ["crawl_runs.id"], name=op.f("fk_spool_marks_run_id_crawl_runs"), ondelete="SET NULL"
