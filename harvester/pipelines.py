@@ -39,7 +39,15 @@ from harvester.db.store import FetchedArticle
 from harvester.db.url import default_spool_dir
 from harvester.db.urlstate import PendingUrls, Validators
 from harvester.db.boilerplate import site_knowledge
-from harvester.db.writer import Preparer, RetryPolicy, SpoolHeader, StoreWriter, forget_mark, replay_spool
+from harvester.db.writer import (
+    Preparer,
+    RetryPolicy,
+    SpoolHeader,
+    StoreWriter,
+    forget_mark,
+    replay_spool,
+    write_records,
+)
 from harvester.extract.holdback import HoldBack
 from harvester.extract.learned import Thresholds
 from harvester.handoff import Handoff
@@ -305,15 +313,24 @@ class StorePipeline:
 
     def _at_exit(self) -> None:
         """The process is exiting without the spider having closed (a forced stop: Ctrl-C twice):
-        complete the run's row as ``shutdown`` if the database takes it within a few seconds."""
-        if self.handoff is None or self.run_id is None or self._ended:
+        complete the run's row as ``shutdown`` if the database takes it within a few seconds.
+
+        At this point the thread pools refuse new work, so this runs on the exiting thread."""
+        if self.handoff is None or self.writer is None or self.store is None or self.run_id is None or self._ended:
             return
         self._ended = True
         pages = int(self.crawler.stats.get_value("response_received_count", 0) or 0)
-        end = RunEnd(self.run_id, datetime.now(UTC), SHUTDOWN, pages, "forced stop")
+        end = RunEnd(self.run_id, datetime.now(UTC), SHUTDOWN, pages, "forced stop (interrupted twice)")
+        spool = self.handoff.spool
         with contextlib.suppress(Exception):
-            self.handoff.put_nowait(end)
-            self._finish(end, self.settings.close_wait)
+            self.writer.drain(self.settings.close_wait)
+            self.writer.stop()
+            (seq,) = spool.append([end])
+            write_records(self.store, spool.name, self.run_id, [(seq, end)])
+            spool.close(remove=not self.writer.backlog)
+            if not self.writer.backlog:
+                forget_mark(self.store, spool.name)
+        self._release()
 
     # --- items --------------------------------------------------------------------------------
 

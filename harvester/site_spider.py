@@ -54,7 +54,7 @@ from harvester.fetch_errors import NOT_FETCHED_BY_RULE, failure_reason
 from harvester.frontier import Frontier
 from harvester.incremental import ARTICLE_META, OUTCOME_META, SKIPPED_META
 from harvester.items import ArticleItem, DiscoveredItem, FetchOutcomeItem
-from harvester.workers import ExtractFailure, Extracted, ExtractionPool, PageJob, acquire_pool, default_workers, release_pool
+from harvester.workers import EXTRACT_INTERRUPTED, ExtractFailure, Extracted, ExtractionPool, PageJob, acquire_pool, default_workers, release_pool
 
 #: meta key: the discovery channel of a request ("robots", "sitemap", "feed", "listing", "article")
 CHANNEL_META = "harvester_channel"
@@ -299,7 +299,7 @@ class SiteSpider(scrapy.Spider):
         read = partial(parse_sitemap, max_urls=self.max_sitemap_urls, max_bytes=self.max_sitemap_bytes)
         entries = await self.pool.run(read, response.body)
         if isinstance(entries, ExtractFailure):
-            yield self._outcome(here, "error", entries.reason, detail=entries.detail, status=response.status)
+            yield self._not_extracted(here, entries, response.status, len(response.body), article=False)
             return
         if entries is None:
             self.logger.warning("not a sitemap: %s", here)
@@ -326,7 +326,7 @@ class SiteSpider(scrapy.Spider):
         here = self._to_real(response.url)
         entries = await self.pool.run(feed_entries, response.body, here)
         if isinstance(entries, ExtractFailure):
-            yield self._outcome(here, "error", entries.reason, detail=entries.detail, status=response.status)
+            yield self._not_extracted(here, entries, response.status, len(response.body), article=False)
             return
         if entries is None:
             self.logger.warning("not a feed: %s", here)
@@ -346,7 +346,7 @@ class SiteSpider(scrapy.Spider):
         here = self._to_real(response.url)
         found = await self.pool.run(page_links, response.body, here, self.max_page_links)
         if isinstance(found, ExtractFailure):
-            yield self._outcome(here, "error", found.reason, detail=found.detail, status=response.status)
+            yield self._not_extracted(here, found, response.status, len(response.body), article=False)
             return
         links, feeds = found
         for feed in feeds:
@@ -406,12 +406,7 @@ class SiteSpider(scrapy.Spider):
         extracted = await self.pool.extract(job)
         fetched_at = datetime.now(UTC)
         if isinstance(extracted, ExtractFailure):
-            self._count(f"error/{extracted.reason}")
-            self.logger.warning("not extracted [%s]: %s (%s)", extracted.reason, real_url, extracted.detail)
-            yield FetchOutcomeItem(
-                site=site, url=real_url, fetched_at=fetched_at, outcome="error", reason=extracted.reason,
-                detail=extracted.detail, status=response.status, size=len(response.body),
-            )
+            yield self._not_extracted(real_url, extracted, response.status, len(response.body), article=True)
             return
         result = extracted.result
         if isinstance(result, Article):
@@ -436,6 +431,20 @@ class SiteSpider(scrapy.Spider):
             etag=_header(response, b"ETag"), last_modified=_header(response, b"Last-Modified"),
             body_sha256=extracted.body_sha256,
         )
+
+    def _not_extracted(
+        self, url: str, failure: ExtractFailure, status: int | None, size: int, *, article: bool
+    ) -> FetchOutcomeItem:
+        """A page fetched but not extracted: over its budget (an error), or left by a shutdown
+        (skipped; its URL stays pending, to be fetched by the next run)."""
+        interrupted = failure.reason == EXTRACT_INTERRUPTED
+        if not interrupted:
+            self._count(f"error/{failure.reason}")
+            self.logger.warning("not extracted [%s]: %s (%s)", failure.reason, url, failure.detail)
+        item = self._outcome(url, "skipped" if interrupted else "error", failure.reason, detail=failure.detail,
+                             status=status, article=article and not interrupted)
+        item.size = size
+        return item
 
     def _outcome(
         self, url: str, outcome: str, reason: str, *, detail: str = "", status: int | None = None,

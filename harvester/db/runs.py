@@ -153,6 +153,14 @@ def finish_run_on(
     return counts
 
 
+def refresh_run_counts(conn: Connection, run_id: int) -> None:
+    """Recount a completed run from its fetch log (records of it were written after it ended)."""
+    status = conn.execute(select(CRAWL_RUNS.c.status).where(CRAWL_RUNS.c.id == run_id)).scalar_one_or_none()
+    if status is None or status == RUNNING:
+        return
+    conn.execute(update(CRAWL_RUNS).where(CRAWL_RUNS.c.id == run_id).values(**run_counts(conn, run_id)))
+
+
 def apply_run_end(conn: Connection, end: RunEnd) -> None:
     """Complete a run's row from its spooled ``RunEnd`` (unless a later record closed it already)."""
     finish_run_on(conn, end.run_id, finished_at=end.finished_at, status=end.status,

@@ -32,7 +32,7 @@ from sqlalchemy.engine import Connection
 from harvester.db.batch import BatchReport, Entry, StoreUnavailable, write_batch
 from harvester.db.engine import reading, writing
 from harvester.db.errors import classify, describe
-from harvester.db.runs import RunEnd, apply_run_end
+from harvester.db.runs import RunEnd, apply_run_end, refresh_run_counts
 from harvester.db.boilerplate import save_site_blocks
 from harvester.db.store import ArticleStore, FetchedArticle
 from harvester.db.tables import SPOOL_MARKS
@@ -369,6 +369,9 @@ def _replay_locked(store: ArticleStore, path: Path, preparer: Preparer) -> int:
     for start in range(0, len(prepared), 200):
         write_records(store, name, run_id, prepared[start:start + 200], after_write=preparer.save_learned)
         preparer.saved()
+    if run_id is not None and todo:
+        with writing(store.engine) as conn:
+            refresh_run_counts(conn, run_id)  # a run completed before all its records were written
     forget_mark(store, name)
     path.unlink(missing_ok=True)
     return sum(1 for _, record in todo if not isinstance(record, SpoolHeader))
