@@ -9,6 +9,7 @@ sites is stored exactly once and both runs finish.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import threading
@@ -28,7 +29,9 @@ from tests.faults.store import (
 )
 
 #: words in any output that mean something went wrong
-ERROR_MARKERS = ("error", "traceback", "locked", "kept as stored", "failed", "not stored")
+ERROR_MARKERS = ("error", "traceback", "locked", "failed", "not stored")
+#: reextract's summary ("... 0 kept as stored, ...") must say that no page was refused
+KEPT = re.compile(r"(\d+) kept as stored")
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,10 @@ class Result:
 
     def problems(self) -> list[str]:
         lines = (self.stdout + self.stderr).splitlines()
-        return [line for line in lines if any(marker in line.lower() for marker in ERROR_MARKERS)]
+        return [line for line in lines
+                if any(marker in line.lower() for marker in ERROR_MARKERS)
+                or line.startswith("kept as stored")
+                or any(int(n) for n in KEPT.findall(line))]
 
 
 def loop(argv: list[str], env: dict[str, str], stop: threading.Event, results: list[Result]) -> None:
