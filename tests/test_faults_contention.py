@@ -85,8 +85,8 @@ def test_two_crawls_and_readers_on_one_sqlite_file(procs: Processes, tmp_path: P
             for thread in loops:
                 thread.join(timeout=300)
     for crawl, code in zip(crawls, codes):
-        assert code == 0, crawl.tail()
-        assert crawl.error_lines() == [], crawl.tail()
+        assert code == 0, crawl.says(f"{crawl.name} failed")
+        assert crawl.error_lines() == [], crawl.says(f"{crawl.name} logged errors: {crawl.error_lines()[:5]}")
     for name, runs in results.items():
         assert len(runs) >= 2, f"{name} ran {len(runs)} time(s) during the crawls"
         for result in runs:

@@ -52,7 +52,7 @@ def test_kill_9_mid_crawl_then_the_same_command_stores_every_article_once(
         for _ in range(MAX_RERUNS):
             again = procs.scrapy_crawl("again", served.base_url, database, jobdir=jobdir, settings=SETTINGS)
             code = again.wait(timeout=300)
-            assert code == 0, again.tail()
+            assert code == 0, again.says("a re-run after the kill failed")
             reruns.append(again)
             if again.stats().get("finish_reason") == FINISHED:
                 break
@@ -65,7 +65,7 @@ def test_kill_9_mid_crawl_then_the_same_command_stores_every_article_once(
     assert crashed.finished_at is None, f"the killed run's end time is unknown, not {crashed.finished_at}"
     assert_counts_from_fetch_log(probe, crashed)
     final_id = reruns[-1].stats().get("harvester/crawl_run_id")
-    assert final_id is not None, reruns[-1].tail()
+    assert final_id is not None, reruns[-1].says("the final run has no crawl run id in its stats")
     final = probe.run(int(final_id))
     assert final.status == FINISHED, final
     assert_counts_from_fetch_log(probe, final)

@@ -50,9 +50,9 @@ def test_a_full_disk_stops_the_crawl_and_loses_nothing(
         last_request = served.last_article_request() or full_at
         requested = served.article_requests
 
-        assert code != 0, crawl.tail()
+        assert code != 0, crawl.says("harvester crawl exited 0 although the disk was full")
         last = crawl.stderr().strip().splitlines()[-1]
-        assert last.startswith("harvester: error: ") and any(w in last.lower() for w in SPACE_WORDS), crawl.tail()
+        assert last.startswith("harvester: error: ") and any(w in last.lower() for w in SPACE_WORDS), crawl.says(f"last line is not one clear disk-full error: {last!r}")
         errors = crawl.error_lines()
         assert len(errors) <= MAX_ERROR_LINES, f"{len(errors)} error lines, e.g.:\n" + "\n".join(errors[:10])
         assert last_request - full_at < STOPS_FETCHING_WITHIN, (
@@ -67,7 +67,7 @@ def test_a_full_disk_stops_the_crawl_and_loses_nothing(
 
         disk.free()
         again = procs.harvester_crawl("room-again", served.base_url, disk.database_url, settings=settings)
-        assert again.wait(timeout=300) == 0, again.tail()
+        assert again.wait(timeout=300) == 0, again.says("the re-run with room again failed")
 
         assert_each_article_once(probe, expected)
         # the spool was replayed: no article extracted by the first run was fetched and extracted again

@@ -60,9 +60,9 @@ def test_postgres_stopped_for_30_seconds_mid_crawl_loses_nothing(
             cluster.start()
         assert requested_at_stop < len(site.paths), "the whole site was fetched before the outage"
         code = crawl.wait(timeout=600)
-    assert code == 0, crawl.tail()
+    assert code == 0, crawl.says("harvester crawl did not exit 0 after the outage")
     stats = crawl.stats()
-    assert stats.get("finish_reason") == FINISHED, crawl.tail()
+    assert stats.get("finish_reason") == FINISHED, crawl.says("the crawl did not finish")
     assert_each_article_once(probe, expected)
     [run] = probe.runs()
     assert run.status == FINISHED and run.finished_at is not None, run
@@ -97,13 +97,13 @@ def test_postgres_restarted_mid_crawl_with_a_second_crawl_attempted(
 
     for crawl in (first, second):
         assert "Traceback" not in crawl.output() and "Error caught on signal handler" not in crawl.output(), \
-            crawl.tail()
+            crawl.says(f"{crawl.name} raised (releasing the lock?)")
     runs = probe.runs()
     assert len(runs) == 2, runs
     one, two = runs
-    assert second_code == 0, second.tail()
+    assert second_code == 0, second.says("the second crawl did not exit 0")
     if two.status == SKIPPED:  # the first run kept (took back) its lock
-        assert first_code == 0, first.tail()
+        assert first_code == 0, first.says("the first crawl kept its lock but did not exit 0")
         assert one.status == FINISHED, one
         assert two.finished_at is not None and two.pages_fetched == 0, two
     else:
@@ -113,8 +113,8 @@ def test_postgres_restarted_mid_crawl_with_a_second_crawl_attempted(
         else:  # the first stopped cleanly, saying why: the lock was lost
             assert one.status not in (RUNNING, CRASHED) and one.finished_at is not None, one
             assert first_code != 0 and first.stderr().strip().splitlines()[-1].startswith("harvester: error: "), \
-                first.tail()
-            assert "lock" in first.stderr().strip().splitlines()[-1], first.tail()
+                first.says("the first run stopped without a one-line error")
+            assert "lock" in first.stderr().strip().splitlines()[-1], first.says("the first run stopped, not saying it lost its lock")
     assert_each_article_once(probe, expected)
     for run in runs:
         assert_counts_from_fetch_log(probe, run)

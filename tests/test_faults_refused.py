@@ -28,9 +28,9 @@ def test_a_site_refusing_every_connection_is_a_failed_run(procs: Processes, tmp_
     database = f"sqlite:///{tmp_path / 'harvest.db'}"
     crawl = procs.harvester_crawl("refused", f"http://127.0.0.1:{closed_port()}", database)
     code = crawl.wait(timeout=180)
-    assert code != 0, crawl.tail()
+    assert code != 0, crawl.says("harvester crawl of a refusing site exited 0")
     last = crawl.stderr().strip().splitlines()[-1]
-    assert last.startswith("harvester: error: ") and "no page could be fetched" in last, crawl.tail()
+    assert last.startswith("harvester: error: ") and "no page could be fetched" in last, crawl.says("no one-line 'no page could be fetched' error")
 
     probe = StoreProbe(database)
     [run] = probe.runs()

@@ -83,8 +83,8 @@ def test_stopping_scrapy_crawl_completes_its_run_row(
         served.delay = 0.03
         # nothing the stopped run extracted is lost: the next run completes the site, each article once
         again = procs.scrapy_crawl("again", served.base_url, database, settings=SETTINGS)
-        assert again.wait(timeout=300) == 0, again.tail()
-        assert again.stats().get("finish_reason") == FINISHED, again.tail()
+        assert again.wait(timeout=300) == 0, again.says("the re-run failed")
+        assert again.stats().get("finish_reason") == FINISHED, again.says("the re-run did not finish")
         assert_each_article_once(probe, site.urls(served.base_url))
 
 
@@ -105,8 +105,8 @@ def test_ctrl_c_on_harvester_schedule_completes_its_running_crawl(
         slow_in_flight(served, scheduler)
         scheduler.sigint_group()  # Ctrl-C: the scheduler and its crawl, both
         code = scheduler.wait(timeout=120)
-        assert code == 0, scheduler.tail()
+        assert code == 0, scheduler.says("harvester schedule did not exit 0 after Ctrl-C")
         assert served.article_requests < len(site.paths), "the crawl had fetched everything before it was stopped"
-    assert "stopped" in scheduler.stderr().strip().splitlines()[-1], scheduler.tail()
+    assert "stopped" in scheduler.stderr().strip().splitlines()[-1], scheduler.says("the scheduler did not stop cleanly")
     assert_shut_down(probe, run.id)
     assert [r.status for r in probe.runs()] == [SHUTDOWN], probe.runs()

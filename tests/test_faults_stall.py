@@ -46,11 +46,11 @@ def test_a_locked_database_does_not_stall_the_event_loop(
                 time.sleep(LOCKED_SECONDS)
             finally:
                 holder.execute("ROLLBACK")
-        assert crawl.wait(timeout=300) == 0, crawl.tail()
+        assert crawl.wait(timeout=300) == 0, crawl.says("the crawl failed")
         expected = site.urls(served.base_url)
 
     stats = crawl.stats()
-    assert stats.get("finish_reason") == FINISHED, crawl.tail()
+    assert stats.get("finish_reason") == FINISHED, crawl.says("the crawl did not finish")
     assert STALL_KEY in stats, f"no {STALL_KEY} in the crawl stats (the LoopMonitor extension)"
     assert stats[STALL_KEY] < MAX_STALL_MS, f"the event loop stalled {stats[STALL_KEY]} ms"
     assert_each_article_once(probe, expected)

@@ -98,6 +98,10 @@ class Proc:
         """Everything it wrote: log file, standard error, standard output."""
         return self.log() + self.stderr() + self.stdout()
 
+    def says(self, what: str) -> str:
+        """An assertion message: ``what`` went wrong, then the exit code and the end of its output."""
+        return f"{what} (exit {self.process.returncode})\n{self.tail()}"
+
     def tail(self, chars: int = 4000) -> str:
         return f"--- {self.name}: {' '.join(self.argv[1:])}\n" + self.output()[-chars:]
 
