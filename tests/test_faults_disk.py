@@ -57,7 +57,8 @@ def test_a_full_disk_stops_the_crawl_and_loses_nothing(
 
         assert code != 0, crawl.says("harvester crawl exited 0 although the disk was full")
         last = crawl.stderr().strip().splitlines()[-1]
-        assert last.startswith("harvester: error: ") and any(w in last.lower() for w in SPACE_WORDS), crawl.says(f"last line is not one clear disk-full error: {last!r}")
+        assert last.startswith("harvester: error: ") and any(w in last.lower() for w in SPACE_WORDS), \
+            crawl.says(f"the last line is not one clear error naming the full disk: {last!r}")
         errors = crawl.error_lines()
         assert len(errors) <= MAX_ERROR_LINES, f"{len(errors)} error lines, e.g.:\n" + "\n".join(errors[:10])
         assert last_request - full_at < STOPS_FETCHING_WITHIN, (
@@ -77,7 +78,9 @@ def test_a_full_disk_stops_the_crawl_and_loses_nothing(
         assert_each_article_once(probe, expected)
         # the spool was replayed: no article extracted by the first run was fetched and extracted again
         extracted_again = int(again.stats().get("harvester/articles_extracted", 0))
-        assert extracted_first + extracted_again == len(expected), (extracted_first, extracted_again)
+        assert extracted_first + extracted_again == len(expected), (
+            f"the first run extracted {extracted_first}, the re-run {extracted_again} of {len(expected)} articles: "
+            f"what the first run left in the spool was fetched again, not replayed\n{again.tail()}")
         first_run, final_run = probe.runs()
         assert first_run.status == FAILED and first_run.finished_at is not None, first_run
         assert final_run.status == FINISHED, final_run
