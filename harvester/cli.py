@@ -344,11 +344,16 @@ def _crawl_problem(result: CrawlResult) -> str | None:
     if result.finish_reason == "skipped":
         return None
     status = result.stats.get("harvester/run_status")
-    if status == "failed" or result.stats.get("harvester/store/failed") or result.stats.get("harvester/store/left_in_spool"):
-        left = result.stats.get("harvester/store/left_in_spool", 0)
-        failed = result.stats.get("harvester/store/failed", 0)
-        return (f"articles could not be stored ({failed} refused, {left} kept in the spool for the next run)"
-                if failed or left else "crawl ended: failed")
+    left = result.stats.get("harvester/store/left_in_spool", 0)
+    failed = result.stats.get("harvester/store/failed", 0)
+    if status == "failed" or failed or left:
+        detail = str(result.stats.get("harvester/run_status_detail") or "crawl ended: failed")
+        if failed or left:
+            detail = f"articles could not be stored ({failed} refused, {left} kept in the spool for the next run): {detail}"
+        if not result.stats.get("response_received_count") and "no page" in detail:
+            errors = sum(v for k, v in result.stats.items() if k.startswith("harvester/error/") and isinstance(v, int))
+            detail = f"no page could be fetched ({errors} failed fetches)"
+        return " ".join(detail.split())
     if result.finish_reason != "finished":
         return f"crawl ended: {result.finish_reason}"
     if not result.stats.get("response_received_count"):

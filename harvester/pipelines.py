@@ -278,6 +278,9 @@ class StorePipeline:
         pages = int(stats.get_value("response_received_count", 0) or 0)
         status, detail = run_status(reason, pages, self.failure, int(stats.get_value("harvester/store/failed", 0) or 0))
         end = RunEnd(self.run_id, datetime.now(UTC), status, pages, detail)
+        stats.set_value("harvester/run_status", status)
+        if detail:
+            stats.set_value("harvester/run_status_detail", detail)
         self.handoff.put_nowait(end)
         wait = self.settings.policy.retry_seconds if reason == "finished" else self.settings.close_wait
         await deferred_to_future(deferToThread(self._finish, end, wait))
@@ -289,8 +292,10 @@ class StorePipeline:
         complete = self.writer.drain(wait) if self.writer.failure is None else False
         final_status = end.status
         if not complete:
-            final_status = FAILED if end.status == "finished" else end.status
+            final_status = FAILED if end.status == FINISHED else end.status
             self.crawler.stats.set_value("harvester/store/left_in_spool", self.writer.backlog)
+            if self.writer.failure and not self.crawler.stats.get_value("harvester/run_status_detail"):
+                self.crawler.stats.set_value("harvester/run_status_detail", self.writer.failure)
             logger.error("%d record(s) could not be written and stay in the spool %s for the next run",
                          self.writer.backlog, self.handoff.spool.path)
         self.writer.stop()

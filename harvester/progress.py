@@ -78,6 +78,7 @@ class Progress:
         extension = cls(crawler, interval, sys.stderr)
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
         return extension
 
     def spider_opened(self, spider: Any) -> None:
@@ -98,11 +99,16 @@ class Progress:
         self.stream.flush()
 
     def spider_closed(self, spider: Any, reason: str) -> None:
+        self.closed = (spider.name, reason)
+
+    def engine_stopped(self) -> None:
+        """The final line, once the store has written everything (its counts are final then)."""
         if self.loop is not None and self.loop.running:
             self.loop.stop()
-        line = f"{spider.name}: {self.snapshot().describe()} ({reason})"
+        name, reason = getattr(self, "closed", (self.crawler.spidercls.name, "unknown"))
+        line = f"{name}: {self.snapshot().describe()} ({reason})"
         if self.on_terminal:
-            _LINES.pop(spider.name, None)
+            _LINES.pop(name, None)
             self.stream.write("\r\x1b[K" + line + "\n")
             self.stream.flush()
         else:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import fcntl
 import io
+import logging
 import os
 import pickle
 import struct
@@ -34,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+log = logging.getLogger(__name__)
 _HEADER = struct.Struct(">II")
 SUFFIX = ".spool"
 MAX_RECORD = 256 * 1024 * 1024
@@ -46,6 +48,8 @@ _ALLOWED_MODULES = (
     "datetime",
     "builtins",
     "collections",
+    "dateutil.tz",  # time zones of parsed dates
+    "zoneinfo",
 )
 _ALLOWED_BUILTINS = frozenset({"set", "frozenset", "dict", "list", "tuple", "bytes", "bytearray", "str", "int", "float",
                                "bool", "complex", "getattr"})
@@ -59,7 +63,7 @@ class _SpoolUnpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
         if module == "builtins" and name not in _ALLOWED_BUILTINS:
             raise pickle.UnpicklingError(f"spool record names a forbidden builtin: {name}")
-        if not module.startswith(_ALLOWED_MODULES) and module not in ("datetime", "collections"):
+        if not module.startswith(_ALLOWED_MODULES):
             raise pickle.UnpicklingError(f"spool record names a foreign class: {module}.{name}")
         return super().find_class(module, name)
 
@@ -125,7 +129,8 @@ class Spool:
 
 
 def read_records(path: Path) -> Iterator[SpoolRecord]:
-    """The records of a spool file in order, stopping at a torn or corrupt frame."""
+    """The records of a spool file in order, stopping at a torn or corrupt frame (the tail of an
+    append cut short by a kill). A whole frame that cannot be decoded is skipped, and logged."""
     with open(path, "rb") as file:
         data = file.read()
     offset, seq = 0, 0
@@ -135,13 +140,14 @@ def read_records(path: Path) -> Iterator[SpoolRecord]:
         payload = data[start:start + length]
         if length > MAX_RECORD or len(payload) < length or zlib.crc32(payload) != crc:
             return
+        seq += 1
+        offset = start + length
         try:
             record = decode(payload)
-        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError):
-            return
-        seq += 1
+        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError) as exc:
+            log.error("spool %s: record %d cannot be read and is skipped: %s", path.name, seq, exc)
+            continue
         yield SpoolRecord(seq, record)
-        offset = start + length
 
 
 def spool_files(directory: Path) -> list[Path]:

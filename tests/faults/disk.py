@@ -1,6 +1,6 @@
 """A disk that fills up under the SQLite database at a moment the test chooses.
 
-As root: a small tmpfs (``mount -t tmpfs -o size=8m``) holds the database; ``fill()`` writes a
+As root: a small tmpfs (``mount -t tmpfs -o size=48m``) holds the database; ``fill()`` writes a
 ballast file until the file system says ENOSPC, ``free()`` deletes it. Otherwise: SQLite's own
 limit, ``PRAGMA max_page_count``, set on every connection of the crawl by the wrapper module
 ``tests.faults.limited_sqlite`` from a file that ``fill()`` writes (the database's current page
@@ -23,7 +23,7 @@ from pathlib import Path
 
 from tests.faults.limited_sqlite import LIMIT_FILE_ENV
 
-TMPFS_SIZE = "8m"
+TMPFS_SIZE = "48m"  # room for the whole site with its WAL once the ballast is gone
 
 
 @dataclass
