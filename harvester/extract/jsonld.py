@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import lxml.html
@@ -23,14 +24,22 @@ def _types(item: dict[str, Any]) -> set[str]:
     return {str(v).rsplit("/", 1)[-1].lower() for v in values if v}
 
 
-def _flatten(value: Any, out: list[dict[str, Any]]) -> None:
+NESTED_KEYS = ("@graph", "mainEntity", "mainEntityOfPage")
+"""Keys whose objects are items in their own right (an article under a WebPage's mainEntity...)."""
+
+
+def _flatten(value: Any, out: list[dict[str, Any]], depth: int = 0) -> None:
+    if depth > 8:
+        return
     if isinstance(value, list):
         for entry in value:
-            _flatten(entry, out)
+            _flatten(entry, out, depth + 1)
     elif isinstance(value, dict):
         out.append(value)
-        if "@graph" in value:
-            _flatten(value["@graph"], out)
+        for key in NESTED_KEYS:
+            nested = value.get(key)
+            if isinstance(nested, (dict, list)):
+                _flatten(nested, out, depth + 1)
 
 
 def jsonld_items(root: HtmlElement) -> list[dict[str, Any]]:
@@ -55,18 +64,26 @@ def jsonld_items(root: HtmlElement) -> list[dict[str, Any]]:
     return items
 
 
+def types_of(item: dict[str, Any]) -> set[str]:
+    """The item's schema.org types, lower-cased, without the vocabulary prefix."""
+    return _types(item)
+
+
 def article_item(items: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """The first item typed as an article (Article, NewsArticle, BlogPosting, ...)."""
-    for item in items:
-        if _types(item) & ARTICLE_TYPES:
+    """The article object: the first item typed as an article (Article, NewsArticle, BlogPosting,
+    LiveBlogPosting ...), found anywhere (top level, arrays, ``@graph``, ``mainEntity``); among
+    several, the first one that carries a headline or a date."""
+    found = [item for item in items if _types(item) & ARTICLE_TYPES]
+    for item in found:
+        if item.get("headline") or item.get("datePublished"):
             return item
-    return None
+    return found[0] if found else None
 
 
 def names(value: Any) -> list[str]:
     """Names from a JSON-LD person/thing value: a string, a dict with ``name``, or a list of them."""
     if isinstance(value, str):
-        return [value]
+        return [html.unescape(value)]
     if isinstance(value, dict):
         name = value.get("name")
         return names(name) if name else []
@@ -88,8 +105,11 @@ def image_urls(value: Any) -> list[str]:
 
 
 def strings(value: Any) -> list[str]:
-    """A string or list of strings (numbers too) as a list of strings."""
-    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+    """A string or list of strings (numbers too) as a list of strings, HTML entities decoded
+    (CMSs often write ``&quot;`` or ``&#8217;`` into JSON-LD)."""
+    if isinstance(value, str):
+        return [html.unescape(value)]
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
         return [str(value)]
     if isinstance(value, list):
         return [s for entry in value for s in strings(entry)]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from lxml.html import HtmlElement
 
-from harvester.extract.authors import clean_authors
+from harvester.extract.authors import clean_authors, set_authors
 from harvester.extract.pagemeta import PageMeta
 from harvester.extract.scope import SCOPE_SKIP_PARTS, SCOPE_SKIP_TAGS, scoped
 from harvester.extract.select import value_of
@@ -16,6 +16,9 @@ AUTHOR_MARKUP = (
     "[itemprop=author] [itemprop=name]", "[itemprop=author]",
     "[rel~='schema:author'] [property~='schema:name']", "[property~='schema:author'] [property~='schema:name']",
     "[rel~='schema:author']", "[property~='schema:author']", "a[rel~=author]",
+    ".byline .fn", ".vcard.author .fn", ".author.vcard a", "[class*=byline] a[href*='/author']",
+    "a[href*='/author/']", "a[href*='/authors/']", "a[href*='/autor/']", "a[href*='/autoren/']",
+    "a[href*='/auteur/']", "a[href*='/autore/']", "a[href*='/journalist/']", "a[href*='/profile/']",
 )
 SECTION_MARKUP = ("[itemprop=articleSection]", "[property~='schema:articleSection']", "a[rel~=category]")
 TAG_MARKUP = ("[itemprop=keywords]", "[property~='schema:keywords']", "[property~='schema:about']", "a[rel~=tag]")
@@ -39,11 +42,10 @@ def markup_from_scope(scope: HtmlElement, meta: PageMeta, skip_tags: frozenset[s
                       skip_parts: frozenset[str] = SCOPE_SKIP_PARTS) -> None:
     """Last resort for authors, section and tags: microdata, RDFa and rel=author/category/tag links
     inside ``scope`` (never in navigation, sidebars, related lists or comments)."""
-    if not meta.authors:
+    if not meta.authors or meta.authors_are_outlet:
         for selector in AUTHOR_MARKUP:
             names = clean_authors([value_of(el) for el in scoped(scope, selector, skip_tags, skip_parts)])
-            if names:
-                meta.authors, meta.sources["authors"] = names, "selector"
+            if names and set_authors(meta, names, "selector", meta.outlet_keys):
                 break
     if meta.section is None:
         for selector in SECTION_MARKUP:

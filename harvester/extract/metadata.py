@@ -54,8 +54,9 @@ def _find_description(meta: PageMeta, index: MetaIndex, article: dict[str, Any] 
             meta.sources["description"] = "json-ld"
 
 
-def read_metadata(root: HtmlElement, url: str, rules: SiteRules | None) -> PageMeta:
-    """All metadata that does not need the body (see ``dates_from_scope`` for the rest)."""
+def read_metadata(root: HtmlElement, url: str, rules: SiteRules | None, html: str | None = None) -> PageMeta:
+    """All metadata that does not need the body (see ``dates_from_scope`` for the rest); ``html``
+    (the page text) lets the date search read a visible dateline as a last resort."""
     index = meta_index(root)
     items = jsonld.jsonld_items(root)
     article = jsonld.article_item(items)
@@ -66,8 +67,8 @@ def read_metadata(root: HtmlElement, url: str, rules: SiteRules | None) -> PageM
     meta.jsonld_article = article is not None
     meta.accessible_for_free = _accessible_for_free(article)
     find_title(root, rules, meta, index, article)
-    find_authors(root, rules, meta, index, article)
-    find_dates(root, rules, meta, index, article)
+    find_authors(root, rules, meta, index, article, items)
+    find_dates(root, rules, meta, index, article, html)
     find_section_and_tags(root, rules, meta, index, article)
     find_lead_image(root, rules, meta, url, index, article)
     _find_description(meta, index, article)

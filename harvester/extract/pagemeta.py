@@ -27,4 +27,6 @@ class PageMeta:
     jsonld_article: bool = False
     accessible_for_free: bool | None = None  # JSON-LD isAccessibleForFree, when the page says
     site_names: tuple[str, ...] = ()
+    authors_are_outlet: bool = False  # the authors found so far only name the outlet
+    outlet_keys: set[str] = field(default_factory=set)  # name keys of the outlet (see authors)
     sources: dict[str, str] = field(default_factory=dict)

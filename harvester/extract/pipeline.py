@@ -110,7 +110,7 @@ def run(html: str | bytes | None, url: str, rules: SiteRules | None = None) -> E
         document = parse(text)
     except MalformedPage as exc:
         return NonArticle(url, PageClass.MALFORMED, f"malformed: {exc}")
-    meta = read_metadata(document.root, url, rules)
+    meta = read_metadata(document.root, url, rules, text)
     blocked = blocked_reason(document.root, document.body, text)
     reason = None if blocked else soft_404_reason(document.root, meta)
     if reason:

@@ -33,4 +33,5 @@ class SiteRules:
     lead_image_after_title: bool = False  # take the first real <img> after the title h1
     url_rewrites: tuple[tuple[re.Pattern[str], str], ...] = ()  # applied to the page URL when
     # the page has no rel=canonical, e.g. (re.compile(r"/default\.htm$"), "/")
+    time_zone: str | None = None  # IANA zone (e.g. "Europe/Vienna") for dates written without offset
     extra: dict[str, str] = field(default_factory=dict)  # free-form hints, documented per use
