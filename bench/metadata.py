@@ -284,7 +284,7 @@ def golden_pages(root: Path) -> Iterator[tuple[str, str, dict[str, Any], bytes]]
 
 def measure_goldens(root: Path) -> None:
     from harvester.extract import Article, extract
-    from harvester.runner import site_rules
+    from harvester.extract.registry import site_rules
 
     right: dict[str, dict[str, int]] = {"site rules": {}, "generic": {}}
     pages = 0

@@ -136,7 +136,7 @@ def _database_url(args: argparse.Namespace) -> str:
 
 def cmd_extract(args: argparse.Namespace) -> int:
     from harvester.extract import extract
-    from harvester.runner import site_rules
+    from harvester.extract.registry import site_rules
 
     try:
         html = args.file.read_bytes()
@@ -228,7 +228,7 @@ def cmd_reextract(args: argparse.Namespace) -> int:
     from harvester.db import ArticleStore
     from harvester.db.reextract import reextract
     from harvester.extract import SiteRules, extract
-    from harvester.runner import site_rules
+    from harvester.extract.registry import site_rules
 
     rules: dict[str, SiteRules | None] = {}
 

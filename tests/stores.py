@@ -15,7 +15,7 @@ from harvester.db.rawpages import RawResponse
 from harvester.db.testing import empty_database_url
 from harvester.extract import Article, extract
 from harvester.mirror_server import bundled_mirror, resolve_path
-from harvester.runner import site_rules
+from harvester.extract.registry import site_rules
 from tests.goldens import ORIGINS, Golden
 
 

@@ -86,7 +86,7 @@ def test_valid_utf8_wins_over_a_stale_meta_charset() -> None:
 
 
 def test_top_level_extract_takes_a_site_key_rules_or_nothing() -> None:
-    from harvester.runner import site_rules
+    from harvester.extract.registry import site_rules
     from tests.goldens import mirror_goldens
     from harvester.mirror_server import bundled_mirror, resolve_path
 

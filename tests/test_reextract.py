@@ -18,7 +18,7 @@ from harvester.db.reextract import Extractor, reextract
 from harvester.db.tables import ARTICLES
 from harvester.db.testing import backends
 from harvester.extract import Article, ExtractionResult, extract
-from harvester.runner import site_rules
+from harvester.extract.registry import site_rules
 from tests.goldens import mirror_goldens
 from tests.stores import fresh_store, rows, save_golden, scalar
 

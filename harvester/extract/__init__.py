@@ -27,11 +27,11 @@ def extract(html: str | bytes, url: str, rules: SiteRules | None = None) -> Extr
 def extract_page(html: str | bytes, url: str, site: str | SiteRules | None = None) -> ExtractionResult:
     """``extract`` with ``site`` given as a site key (a spider name) or a ``SiteRules``.
 
-    A key is resolved through the site spiders, so only then is Scrapy imported.
+    A key is resolved through ``harvester.extract.registry`` (the site's module, ``spiders/<key>.py``).
     """
     rules = site
     if isinstance(site, str):
-        from harvester.runner import site_rules  # imports Scrapy: only for a site key
+        from harvester.extract.registry import site_rules
 
         rules = site_rules(site)
     return extract(html, url, rules)  # type: ignore[arg-type]
