@@ -59,12 +59,19 @@ def _text(el: HtmlElement) -> str:
 
 
 def _page_index(page_body: HtmlElement, wanted: set[str]) -> dict[str, list[HtmlElement]]:
-    """Page elements whose whole text is one of ``wanted``."""
+    """Page elements whose whole text is one of ``wanted``.
+
+    Normalising text is the cost here, so an element is normalised only when its raw text could
+    normalise to a wanted one: not far longer than the longest (only whitespace collapses)."""
     index: dict[str, list[HtmlElement]] = {}
+    longest = max(len(t) for t in wanted)
     for el in page_body.iter():
         if not isinstance(el.tag, str) or el.tag not in PAGE_BLOCKS:
             continue
-        text = _text(el)
+        raw = el.text_content()
+        if len(raw) > 4 * longest + 400:
+            continue
+        text = normalize_text(raw)
         if text in wanted:
             index.setdefault(text, []).append(el)
     return index

@@ -187,11 +187,17 @@ def find_body(page_body: HtmlElement, html: str, url: str, rules: SiteRules | No
     def run(nodes: list[HtmlElement], origin: str) -> list[BodyCandidate]:
         return [evaluate(n, origin, rules, title, site_names) for n in nodes]
 
-    structural = structural_candidates(page_body, title_node)
+    found: list[list[HtmlElement]] = []
+
+    def structural_nodes() -> list[HtmlElement]:
+        """The structural candidates, measured once and only when a path needs them."""
+        if not found:
+            found.append(structural_candidates(page_body, title_node))
+        return found[0]
 
     def inside(nodes: list[HtmlElement]) -> list[HtmlElement]:
         """Structural candidates nested in one of ``nodes`` (a more specific container)."""
-        return [s for s in structural if s not in nodes and is_inside(s, nodes)]
+        return [s for s in structural_nodes() if s not in nodes and is_inside(s, nodes)]
 
     if rules is not None and rules.body:
         matched = select_all(page_body, rules.body)
@@ -199,11 +205,11 @@ def find_body(page_body: HtmlElement, html: str, url: str, rules: SiteRules | No
         if chosen is not None:
             chosen.stage = "rules"
             return chosen
-    generic = select_all(page_body, GENERIC_BODY_SELECTORS)
-    seen = set(generic)
 
     def markup() -> BodyCandidate | None:
-        return choose(run(generic, "generic") + run([n for n in structural if n not in seen], "structural"))
+        generic = select_all(page_body, GENERIC_BODY_SELECTORS)
+        seen = set(generic)
+        return choose(run(generic, "generic") + run([n for n in structural_nodes() if n not in seen], "structural"))
 
     def fallback() -> BodyCandidate | None:
         container = trafilatura_body(html, url)
