@@ -12,7 +12,7 @@ import re
 
 from lxml.html import HtmlElement
 
-from harvester.extract.boilerplate import _is_generic_boilerplate
+from harvester.extract.boilerplate import _is_generic_boilerplate, name_parts, raw_class_tokens
 from harvester.extract.cleaning import inline_text
 from harvester.extract.normalize import count_words, normalize_text
 from harvester.extract.select import class_tokens
@@ -31,8 +31,31 @@ _SPLIT = re.compile(r"[-_]+")
 _WORD = re.compile(r"\w+")
 
 
+CAMEL_LEAD_PARTS = frozenset({"lead", "lede", "dek", "deck", "standfirst", "intro", "teaser"})
+"""Lead words also recognised inside a camelCase class name ("ContentHeaderDek-emptdL")."""
+
+
 def _marked(el: HtmlElement) -> bool:
-    return any(LEAD_PARTS & set(_SPLIT.split(token)) for token in class_tokens(el))
+    if any(LEAD_PARTS & set(_SPLIT.split(token)) for token in class_tokens(el)):
+        return True
+    return any(CAMEL_LEAD_PARTS & set(name_parts(token)) for token in raw_class_tokens(el))
+
+
+CAPTION_PARTS = frozenset({"caption", "figcaption", "credit", "credits", "media", "gallery", "slideshow", "carousel"})
+
+
+def _in_figure(el: HtmlElement) -> bool:
+    """Captions (a figure, or a block named caption/credit/media...) are never the lead."""
+    def caption(node: HtmlElement) -> bool:
+        return node.tag in ("figure", "figcaption") or any(
+            CAPTION_PARTS & set(name_parts(token)) for token in raw_class_tokens(node))
+
+    node: HtmlElement | None = el
+    while node is not None and node.tag not in ("body", "html"):
+        if caption(node):
+            return True
+        node = node.getparent()
+    return any(caption(d) for d in el.iterdescendants() if isinstance(d.tag, str))
 
 
 def _similar(text: str, description: str | None) -> bool:
@@ -74,7 +97,7 @@ def find_lead(page_body: HtmlElement, title_node: HtmlElement | None, first_para
             return None  # the body begins: no lead before it
         if prefix in text:
             continue  # an ancestor of the body
-        if not (MIN_LEAD_WORDS <= count_words(text) <= MAX_LEAD_WORDS) or _in_boilerplate(el):
+        if not (MIN_LEAD_WORDS <= count_words(text) <= MAX_LEAD_WORDS) or _in_boilerplate(el) or _in_figure(el):
             continue
         if _marked(el) or _similar(text, description):
             lead = inline_text(el)

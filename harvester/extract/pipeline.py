@@ -26,6 +26,7 @@ from harvester.extract.metadata import (
 )
 from harvester.extract.model import Article, ExtractionResult, NonArticle, PageClass
 from harvester.extract.rules import SiteRules
+from harvester.extract.select import text_of
 from harvester.extract.textrules import drop_bylines
 
 _TAGS = re.compile(r"<[^>]*>|<!--.*?-->", re.DOTALL)
@@ -48,6 +49,8 @@ def add_lead(page_body: HtmlElement, meta: PageMeta, candidate: BodyCandidate) -
     if not kept:
         return
     known = {p.text for p in kept} | {meta.title or ""}
+    if meta.title_node is not None:
+        known.add(text_of(meta.title_node))
     lead = find_lead(page_body, meta.title_node, kept[0].text, meta.description, known)
     if lead:
         node = candidate.cleaned.makeelement("p", {})
@@ -118,7 +121,9 @@ def run(html: str | bytes | None, url: str, rules: SiteRules | None = None) -> E
     reason = None if blocked else listing_reason(document.body, meta)
     if reason:
         return NonArticle(url, PageClass.LISTING, reason)
-    candidate = find_body(document.body, text, url, rules, meta.title, meta.title_node, meta.site_names)
+    # the body repeats the heading as shown (kicker included), which may differ from the stored title
+    shown = text_of(meta.title_node) if meta.title_node is not None else meta.title
+    candidate = find_body(document.body, text, url, rules, shown or meta.title, meta.title_node, meta.site_names)
     if candidate is None or candidate.words < MIN_BODY_WORDS:
         candidate = from_embedded_state(document.root, url, rules, meta) or candidate
     if blocked and (candidate is None or candidate.words < MAX_WALL_BODY_WORDS):

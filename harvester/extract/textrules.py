@@ -99,6 +99,23 @@ def is_date_line(text: str) -> bool:
     return bool(DATE_LIKE.search(text)) and len(_ALPHA_WORD.findall(text)) <= MAX_DATE_LINE_WORDS
 
 
+MAX_MARKER_LINK_WORDS = 20
+"""A "» Headline" line points to another story; longer text after » is quoted speech."""
+
+
+def is_cross_link(text: str) -> bool:
+    """A line that points to another story ("Read also: ...", "Lesen Sie auch", "» Headline").
+    A paragraph opening with » is quoted speech (Danish, German, Polish typography) when it closes
+    the quote or runs longer than a headline."""
+    if CROSS_LINK.match(text):
+        return True
+    if not CROSS_LINK_INTL.match(text):
+        return False
+    if text.startswith("»"):
+        return len(text.split()) <= MAX_MARKER_LINK_WORDS and "«" not in text and "»" not in text[1:]
+    return True
+
+
 def is_credit(text: str) -> bool:
     return bool(CREDIT.match(text)) and len(text.split()) <= MAX_CREDIT_WORDS
 
@@ -192,8 +209,7 @@ def apply_text_rules(paragraphs: list[Paragraph], title: str | None, rules: Site
             break
         if (
             is_ui_string(text)
-            or CROSS_LINK.match(text)
-            or CROSS_LINK_INTL.match(text)
+            or is_cross_link(text)
             or is_credit(text)
             or is_prompt(text)
             or CODE_LEAK.match(text)
