@@ -16,6 +16,7 @@ from harvester.extract.boilerplate import _is_generic_boilerplate, name_parts, r
 from harvester.extract.cleaning import inline_text
 from harvester.extract.normalize import count_words, normalize_text
 from harvester.extract.select import class_tokens
+from harvester.extract.textrules import is_cross_link
 
 LEAD_PARTS = frozenset(
     {"lead", "lede", "teaser", "intro", "summary", "standfirst", "subtitle", "subheadline", "excerpt",
@@ -31,7 +32,7 @@ _SPLIT = re.compile(r"[-_]+")
 _WORD = re.compile(r"\w+")
 
 
-CAMEL_LEAD_PARTS = frozenset({"lead", "lede", "dek", "deck", "standfirst", "intro", "teaser"})
+CAMEL_LEAD_PARTS = frozenset({"lead", "lede", "dek", "deck", "standfirst", "intro"})
 """Lead words also recognised inside a camelCase class name ("ContentHeaderDek-emptdL")."""
 
 
@@ -41,21 +42,21 @@ def _marked(el: HtmlElement) -> bool:
     return any(CAMEL_LEAD_PARTS & set(name_parts(token)) for token in raw_class_tokens(el))
 
 
-CAPTION_PARTS = frozenset({"caption", "figcaption", "credit", "credits", "media", "gallery", "slideshow", "carousel"})
+CAPTION_PARTS = frozenset({"caption", "figcaption", "credit", "credits", "slideshow", "carousel"})
 
 
 def _in_figure(el: HtmlElement) -> bool:
-    """Captions (a figure, or a block named caption/credit/media...) are never the lead."""
+    """Captions are never the lead: a block inside a figure, named caption/credit, or holding one."""
     def caption(node: HtmlElement) -> bool:
         return node.tag in ("figure", "figcaption") or any(
             CAPTION_PARTS & set(name_parts(token)) for token in raw_class_tokens(node))
 
-    node: HtmlElement | None = el
-    while node is not None and node.tag not in ("body", "html"):
-        if caption(node):
+    node: HtmlElement | None = el.getparent()
+    while node is not None:
+        if node.tag in ("figure", "figcaption"):
             return True
         node = node.getparent()
-    return any(caption(d) for d in el.iterdescendants() if isinstance(d.tag, str))
+    return caption(el) or any(caption(d) for d in el.iterdescendants() if isinstance(d.tag, str))
 
 
 def _similar(text: str, description: str | None) -> bool:
@@ -101,7 +102,7 @@ def find_lead(page_body: HtmlElement, title_node: HtmlElement | None, first_para
             continue
         if _marked(el) or _similar(text, description):
             lead = inline_text(el)
-            if lead and lead not in known:
+            if lead and lead not in known and not is_cross_link(lead):
                 return lead
     return None
 
