@@ -53,7 +53,7 @@ class Found:
 
 
 def _ours(html: bytes, url: str) -> Found:
-    from harvester.extract import Article, extract
+    from harvester.extraction import Article, extract
 
     result = extract(html, url)
     if not isinstance(result, Article):
@@ -283,8 +283,8 @@ def golden_pages(root: Path) -> Iterator[tuple[str, str, dict[str, Any], bytes]]
 
 
 def measure_goldens(root: Path) -> None:
-    from harvester.extract import Article, extract
-    from harvester.extract.registry import site_rules
+    from harvester.extraction import Article, extract
+    from harvester.extraction.registry import site_rules
 
     right: dict[str, dict[str, int]] = {"site rules": {}, "generic": {}}
     pages = 0

@@ -32,7 +32,7 @@ from bench.metric import Summary, score_page
 
 EXTRACTORS = ("harvester", "trafilatura", "trafilatura-nc")
 LABELS = {
-    "harvester": "harvester.extract",
+    "harvester": "harvester.extract()",
     "trafilatura": "trafilatura (defaults)",
     "trafilatura-nc": "trafilatura (include_comments=False)",
 }
@@ -85,7 +85,7 @@ def load_pages(folder: Path) -> list[Page]:
 
 
 def _ours(html: bytes, url: str) -> str:
-    from harvester.extract import Article, extract
+    from harvester.extraction import Article, extract
 
     result = extract(html, url)
     return result.body_text if isinstance(result, Article) else ""

@@ -135,8 +135,8 @@ def _database_url(args: argparse.Namespace) -> str:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from harvester.extract import extract
-    from harvester.extract.registry import site_rules
+    from harvester.extraction import extract
+    from harvester.extraction.registry import site_rules
 
     try:
         html = args.file.read_bytes()
@@ -227,8 +227,8 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_reextract(args: argparse.Namespace) -> int:
     from harvester.db import ArticleStore
     from harvester.db.reextract import reextract
-    from harvester.extract import SiteRules, extract
-    from harvester.extract.registry import site_rules
+    from harvester.extraction import SiteRules, extract
+    from harvester.extraction.registry import site_rules
 
     rules: dict[str, SiteRules | None] = {}
 

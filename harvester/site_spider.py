@@ -45,7 +45,7 @@ from harvester.discovery import (
     parse_w3c_date,
     sitemaps_in_robots,
 )
-from harvester.extract import Article, SiteRules, extract
+from harvester.extraction import Article, SiteRules, extract
 from harvester.incremental import ARTICLE_META, OUTCOME_META, SKIPPED_META
 from harvester.items import ArticleItem, FetchOutcomeItem
 

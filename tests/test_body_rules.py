@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from harvester.extract import Article, extract
-from harvester.extract.textrules import is_cross_link
+from harvester.extraction import Article, extract
+from harvester.extraction.textrules import is_cross_link
 
 LONG = " ".join(["Sentence with several plain words in it."] * 8)
 

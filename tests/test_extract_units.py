@@ -10,14 +10,14 @@ from datetime import date, datetime, timedelta, timezone
 import lxml.html
 import pytest
 
-from harvester.extract import Article, NonArticle, PageClass, SiteRules, extract
-from harvester.extract.authors import clean_authors
-from harvester.extract.boilerplate import is_boilerplate_name
-from harvester.extract.cleaning import Paragraph, clean_container, paragraphs_of
-from harvester.extract.document import decode
-from harvester.extract.normalize import normalize_text
-from harvester.extract.textrules import apply_text_rules
-from harvester.extract.urls import canonical_url
+from harvester.extraction import Article, NonArticle, PageClass, SiteRules, extract
+from harvester.extraction.authors import clean_authors
+from harvester.extraction.boilerplate import is_boilerplate_name
+from harvester.extraction.cleaning import Paragraph, clean_container, paragraphs_of
+from harvester.extraction.document import decode
+from harvester.extraction.normalize import normalize_text
+from harvester.extraction.textrules import apply_text_rules
+from harvester.extraction.urls import canonical_url
 
 LONG = " ".join(["Sentence with several plain words in it."] * 8)  # 56 words
 
@@ -291,7 +291,7 @@ def test_every_non_empty_field_has_a_source() -> None:
 def test_machine_dates_with_zone_names_keep_their_offset() -> None:
     from datetime import timedelta
 
-    from harvester.extract.dates import parse_machine_date, parse_text_date
+    from harvester.extraction.dates import parse_machine_date, parse_text_date
 
     cest = parse_machine_date("2025-06-05 10:00 CEST")
     assert cest is not None and cest.utcoffset() == timedelta(hours=2)

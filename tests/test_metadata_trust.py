@@ -8,10 +8,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from harvester.extract import Article, SiteRules, extract
-from harvester.extract.authors import clean_author, domain_keys
-from harvester.extract.dates import url_date
-from harvester.extract.titles import strip_site_suffix
+from harvester.extraction import Article, SiteRules, extract
+from harvester.extraction.authors import clean_author, domain_keys
+from harvester.extraction.dates import url_date
+from harvester.extraction.titles import strip_site_suffix
 
 LONG = " ".join(["Sentence with several plain words in it."] * 8)
 

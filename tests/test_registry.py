@@ -1,4 +1,4 @@
-"""Site rules by key (harvester.extract.registry): the site's own module, no spider loader."""
+"""Site rules by key (harvester.extraction.registry): the site's own module, no spider loader."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from harvester.extract import SiteRules
-from harvester.extract.registry import register, site_keys, site_rules
+from harvester.extraction import SiteRules
+from harvester.extraction.registry import register, site_keys, site_rules
 
 
 def test_rules_come_from_the_site_module() -> None:
@@ -30,7 +30,7 @@ def test_registered_rules_win() -> None:
 
 
 def test_the_registry_and_extraction_import_no_scrapy() -> None:
-    code = ("import sys, harvester.extract.registry, harvester.extract.pipeline; "
+    code = ("import sys, harvester.extraction.registry, harvester.extraction.pipeline; "
             "sys.exit(1 if 'scrapy' in sys.modules else 0)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr

@@ -33,7 +33,7 @@ def test_absolute_url() -> None:
 def test_discovery_store_and_extraction_share_one_rule() -> None:
     from harvester.db.text import canonical_article_url
     from harvester.discovery import clean_url
-    from harvester.extract.urls import canonical_url as extraction_canonical
+    from harvester.extraction.urls import canonical_url as extraction_canonical
 
     raw = "https://X.org/a/?id=3&ref=home&utm_medium=m#c"
     assert clean_url(raw) == canonical_article_url(raw) == extraction_canonical(raw) == canonical_url(raw)

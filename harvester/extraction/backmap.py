@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from lxml.html import HtmlElement
 
-from harvester.extract.boilerplate import (
+from harvester.extraction.boilerplate import (
     _HIDDEN_STYLE,
     BOILERPLATE_NAMES,
     BOILERPLATE_PAIRS,
@@ -23,7 +23,7 @@ from harvester.extract.boilerplate import (
     name_parts,
     raw_class_tokens,
 )
-from harvester.extract.normalize import normalize_text
+from harvester.extraction.normalize import normalize_text
 
 OUTPUT_BLOCKS = frozenset({"p", "li", "h2", "h3", "h4", "h5", "h6", "blockquote", "td", "pre", "div"})
 PAGE_BLOCKS = frozenset({"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "td", "th", "pre", "div",

@@ -7,7 +7,7 @@ import re
 import lxml.etree
 from lxml.html import HtmlElement
 
-from harvester.extract.select import class_tokens, select_all
+from harvester.extraction.select import class_tokens, select_all
 
 REMOVE_TAGS = frozenset(
     {

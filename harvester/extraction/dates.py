@@ -34,12 +34,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dateutil import parser as dateparser
 from lxml.html import HtmlElement
 
-from harvester.extract import jsonld
-from harvester.extract.metatags import MetaIndex
-from harvester.extract.pagemeta import PageMeta
-from harvester.extract.rules import SiteRules
-from harvester.extract.scope import outside_article
-from harvester.extract.select import is_inside, select_all, text_of
+from harvester.extraction import jsonld
+from harvester.extraction.metatags import MetaIndex
+from harvester.extraction.pagemeta import PageMeta
+from harvester.extraction.rules import SiteRules
+from harvester.extraction.scope import outside_article
+from harvester.extraction.select import is_inside, select_all, text_of
 
 _HAS_DIGIT = re.compile(r"\d")
 _HAS_TIME = re.compile(r"\d[T\s]\d{1,2}:\d{2}|^\d{1,2}:\d{2}|\d{1,2}:\d{2}")

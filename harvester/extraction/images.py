@@ -9,12 +9,12 @@ from typing import Any
 
 from lxml.html import HtmlElement
 
-from harvester.extract import jsonld
-from harvester.extract.metatags import MetaIndex
-from harvester.extract.pagemeta import PageMeta
-from harvester.extract.rules import SiteRules
-from harvester.extract.select import image_src, select_all, text_of
-from harvester.extract.urls import absolute_url
+from harvester.extraction import jsonld
+from harvester.extraction.metatags import MetaIndex
+from harvester.extraction.pagemeta import PageMeta
+from harvester.extraction.rules import SiteRules
+from harvester.extraction.select import image_src, select_all, text_of
+from harvester.extraction.urls import absolute_url
 
 PLACEHOLDER_IMAGE = re.compile(r"no[-_ ]?image|placeholder|blank\.(gif|png)|spacer\.gif", re.IGNORECASE)
 _NOT_LEAD = re.compile(r"avatar|logo|icon|emoji|gravatar|author|badge|sprite", re.IGNORECASE)

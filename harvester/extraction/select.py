@@ -8,7 +8,7 @@ from cssselect import SelectorError
 from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
-from harvester.extract.normalize import normalize_text
+from harvester.extraction.normalize import normalize_text
 
 
 @lru_cache(maxsize=512)

@@ -7,7 +7,7 @@ import re
 
 from lxml.html import HtmlElement
 
-from harvester.extract.select import select
+from harvester.extraction.select import select
 
 SCOPE_SKIP_TAGS = frozenset({"nav", "aside", "footer", "form"})
 SCOPE_SKIP_PARTS = frozenset({"related", "sidebar", "comment", "comments", "widget", "menu", "popular",

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from lxml.html import HtmlElement
 
-from harvester.extract.rules import SiteRules
-from harvester.extract.urls import absolute_url, canonical_url
+from harvester.extraction.rules import SiteRules
+from harvester.extraction.urls import absolute_url, canonical_url
 
 
 def find_url(root: HtmlElement, url: str, rules: SiteRules | None) -> tuple[str, str]:

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from harvester.extract.cleaning import Paragraph
-from harvester.extract.normalize import count_words, normalize_text
-from harvester.extract.rules import SiteRules
+from harvester.extraction.cleaning import Paragraph
+from harvester.extraction.normalize import count_words, normalize_text
+from harvester.extraction.rules import SiteRules
 
 # Whole-paragraph UI strings (compared case-insensitively, ignoring surrounding dashes/dots).
 UI_STRINGS = frozenset(

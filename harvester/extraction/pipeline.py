@@ -7,15 +7,15 @@ import re
 
 from lxml.html import HtmlElement
 
-from harvester.extract.classify import MAX_PAYWALL_BODY_WORDS as MAX_WALL_BODY_WORDS
-from harvester.extract.classify import blocked_reason, listing_reason, paywall_reason, soft_404_reason
-from harvester.extract.cleaning import Paragraph, drop_nodes, sanitized_html
-from harvester.extract.document import MalformedPage, decode, parse
-from harvester.extract.embedded import embedded_article
-from harvester.extract.generic import MIN_BODY_WORDS, BodyCandidate, choose, evaluate, find_body
-from harvester.extract.language import detect_language
-from harvester.extract.lead import find_lead
-from harvester.extract.metadata import (
+from harvester.extraction.classify import MAX_PAYWALL_BODY_WORDS as MAX_WALL_BODY_WORDS
+from harvester.extraction.classify import blocked_reason, listing_reason, paywall_reason, soft_404_reason
+from harvester.extraction.cleaning import Paragraph, drop_nodes, sanitized_html
+from harvester.extraction.document import MalformedPage, decode, parse
+from harvester.extraction.embedded import embedded_article
+from harvester.extraction.generic import MIN_BODY_WORDS, BodyCandidate, choose, evaluate, find_body
+from harvester.extraction.language import detect_language
+from harvester.extraction.lead import find_lead
+from harvester.extraction.metadata import (
     PageMeta,
     apply_embedded,
     article_scope,
@@ -24,10 +24,10 @@ from harvester.extract.metadata import (
     markup_from_scope,
     read_metadata,
 )
-from harvester.extract.model import Article, ExtractionResult, NonArticle, PageClass
-from harvester.extract.rules import SiteRules
-from harvester.extract.select import text_of
-from harvester.extract.textrules import drop_bylines
+from harvester.extraction.model import Article, ExtractionResult, NonArticle, PageClass
+from harvester.extraction.rules import SiteRules
+from harvester.extraction.select import text_of
+from harvester.extraction.textrules import drop_bylines
 
 _TAGS = re.compile(r"<[^>]*>|<!--.*?-->", re.DOTALL)
 

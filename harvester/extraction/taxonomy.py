@@ -8,13 +8,13 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
-from harvester.extract import jsonld
-from harvester.extract.metatags import MetaIndex, first_meta
-from harvester.extract.normalize import normalize_text
-from harvester.extract.pagemeta import PageMeta
-from harvester.extract.rules import SiteRules
-from harvester.extract.select import select, select_all, text_of, value_of
-from harvester.extract.urls import absolute_url
+from harvester.extraction import jsonld
+from harvester.extraction.metatags import MetaIndex, first_meta
+from harvester.extraction.normalize import normalize_text
+from harvester.extraction.pagemeta import PageMeta
+from harvester.extraction.rules import SiteRules
+from harvester.extraction.select import select, select_all, text_of, value_of
+from harvester.extraction.urls import absolute_url
 
 TAXONOMY_SEGMENTS = frozenset(
     {"tag", "tags", "category", "categories", "section", "sections", "topic", "topics", "channel", "rubric",

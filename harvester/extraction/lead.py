@@ -12,11 +12,11 @@ import re
 
 from lxml.html import HtmlElement
 
-from harvester.extract.boilerplate import _is_generic_boilerplate, name_parts, raw_class_tokens
-from harvester.extract.cleaning import inline_text
-from harvester.extract.normalize import count_words, normalize_text
-from harvester.extract.select import class_tokens
-from harvester.extract.textrules import is_cross_link
+from harvester.extraction.boilerplate import _is_generic_boilerplate, name_parts, raw_class_tokens
+from harvester.extraction.cleaning import inline_text
+from harvester.extraction.normalize import count_words, normalize_text
+from harvester.extraction.select import class_tokens
+from harvester.extraction.textrules import is_cross_link
 
 LEAD_PARTS = frozenset(
     {"lead", "lede", "teaser", "intro", "summary", "standfirst", "subtitle", "subheadline", "excerpt",

@@ -21,7 +21,7 @@ import lxml.etree
 import lxml.html
 from lxml.html import HtmlElement
 
-from harvester.extract.normalize import normalize_text
+from harvester.extraction.normalize import normalize_text
 
 SOURCE = "embedded"
 _STATE_ASSIGNMENT = re.compile(

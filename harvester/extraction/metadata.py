@@ -13,23 +13,23 @@ from typing import Any
 
 from lxml.html import HtmlElement
 
-from harvester.extract import jsonld
-from harvester.extract.authors import clean_authors, find_authors
-from harvester.extract.canonical import find_url
-from harvester.extract.dates import dates_from_scope, find_dates, parse_machine_date
-from harvester.extract.embedded import SOURCE as EMBEDDED
-from harvester.extract.embedded import EmbeddedArticle
-from harvester.extract.images import find_lead_image, is_placeholder
-from harvester.extract.language import find_language
-from harvester.extract.markup import markup_from_page, markup_from_scope
-from harvester.extract.metatags import MetaIndex, first_meta, meta_index
-from harvester.extract.normalize import normalize_optional
-from harvester.extract.pagemeta import PageMeta
-from harvester.extract.rules import SiteRules
-from harvester.extract.scope import article_scope
-from harvester.extract.taxonomy import find_section_and_tags
-from harvester.extract.titles import find_title, site_names
-from harvester.extract.urls import absolute_url
+from harvester.extraction import jsonld
+from harvester.extraction.authors import clean_authors, find_authors
+from harvester.extraction.canonical import find_url
+from harvester.extraction.dates import dates_from_scope, find_dates, parse_machine_date
+from harvester.extraction.embedded import SOURCE as EMBEDDED
+from harvester.extraction.embedded import EmbeddedArticle
+from harvester.extraction.images import find_lead_image, is_placeholder
+from harvester.extraction.language import find_language
+from harvester.extraction.markup import markup_from_page, markup_from_scope
+from harvester.extraction.metatags import MetaIndex, first_meta, meta_index
+from harvester.extraction.normalize import normalize_optional
+from harvester.extraction.pagemeta import PageMeta
+from harvester.extraction.rules import SiteRules
+from harvester.extraction.scope import article_scope
+from harvester.extraction.taxonomy import find_section_and_tags
+from harvester.extraction.titles import find_title, site_names
+from harvester.extraction.urls import absolute_url
 
 __all__ = ["PageMeta", "apply_embedded", "article_scope", "dates_from_scope", "markup_from_page",
            "markup_from_scope", "read_metadata"]

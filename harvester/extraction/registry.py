@@ -16,7 +16,7 @@ import importlib
 import pkgutil
 import re
 
-from harvester.extract.rules import SiteRules
+from harvester.extraction.rules import SiteRules
 
 SITE_PACKAGE = "spiders"
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")

@@ -9,13 +9,13 @@ import lxml.etree
 import lxml.html
 from lxml.html import HtmlElement
 
-from harvester.extract.backmap import prune_boilerplate
-from harvester.extract.boilerplate import _is_generic_boilerplate
-from harvester.extract.cleaning import Paragraph, clean_container, link_density, paragraphs_of
-from harvester.extract.normalize import count_words, normalize_text
-from harvester.extract.rules import SiteRules
-from harvester.extract.select import is_inside, select_all
-from harvester.extract.textrules import RuleOutcome, apply_text_rules
+from harvester.extraction.backmap import prune_boilerplate
+from harvester.extraction.boilerplate import _is_generic_boilerplate
+from harvester.extraction.cleaning import Paragraph, clean_container, link_density, paragraphs_of
+from harvester.extraction.normalize import count_words, normalize_text
+from harvester.extraction.rules import SiteRules
+from harvester.extraction.select import is_inside, select_all
+from harvester.extraction.textrules import RuleOutcome, apply_text_rules
 
 GENERIC_BODY_SELECTORS: tuple[str, ...] = (
     "[itemprop=articleBody]",

@@ -7,11 +7,11 @@ import re
 
 from lxml.html import HtmlElement
 
-from harvester.extract.cleaning import link_density
-from harvester.extract.generic import _direct_text, structural_candidates
-from harvester.extract.metadata import PageMeta
-from harvester.extract.normalize import count_words, normalize_text
-from harvester.extract.select import text_of
+from harvester.extraction.cleaning import link_density
+from harvester.extraction.generic import _direct_text, structural_candidates
+from harvester.extraction.metadata import PageMeta
+from harvester.extraction.normalize import count_words, normalize_text
+from harvester.extraction.select import text_of
 
 SOFT_404 = re.compile(
     r"\b404\b|\bpage not found\b|\bnot found\b|\bnothing (?:was )?found\b|"

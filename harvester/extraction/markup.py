@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from lxml.html import HtmlElement
 
-from harvester.extract.authors import clean_authors, set_authors
-from harvester.extract.pagemeta import PageMeta
-from harvester.extract.scope import SCOPE_SKIP_PARTS, SCOPE_SKIP_TAGS, scoped
-from harvester.extract.select import value_of
-from harvester.extract.taxonomy import kicker_section, tag_text
+from harvester.extraction.authors import clean_authors, set_authors
+from harvester.extraction.pagemeta import PageMeta
+from harvester.extraction.scope import SCOPE_SKIP_PARTS, SCOPE_SKIP_TAGS, scoped
+from harvester.extraction.select import value_of
+from harvester.extraction.taxonomy import kicker_section, tag_text
 
 AUTHOR_MARKUP = (
     "[itemprop=author] [itemprop=name]", "[itemprop=author]",

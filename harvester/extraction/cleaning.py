@@ -15,9 +15,9 @@ import lxml.html
 import nh3
 from lxml.html import HtmlElement
 
-from harvester.extract.boilerplate import strip_boilerplate
-from harvester.extract.normalize import normalize_block, normalize_text
-from harvester.extract.select import image_src
+from harvester.extraction.boilerplate import strip_boilerplate
+from harvester.extraction.normalize import normalize_block, normalize_text
+from harvester.extraction.select import image_src
 
 BLOCK_TAGS = frozenset(
     {

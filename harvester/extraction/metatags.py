@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lxml.html import HtmlElement
 
-from harvester.extract.normalize import normalize_text
+from harvester.extraction.normalize import normalize_text
 
 MetaIndex = dict[str, list[str]]
 """meta[property|name|itemprop|http-equiv] (lower-cased) -> contents, in document order."""

@@ -14,7 +14,7 @@ from typing import Any
 
 from lxml.html import HtmlElement
 
-from harvester.extract.metatags import MetaIndex
+from harvester.extraction.metatags import MetaIndex
 
 MIN_DETECT_CHARS = 80
 """Under this many characters of text the guess is too weak to record."""

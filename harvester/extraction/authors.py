@@ -25,12 +25,12 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
-from harvester.extract import jsonld
-from harvester.extract.metatags import MetaIndex
-from harvester.extract.normalize import normalize_text
-from harvester.extract.pagemeta import PageMeta
-from harvester.extract.rules import SiteRules
-from harvester.extract.select import select, value_of
+from harvester.extraction import jsonld
+from harvester.extraction.metatags import MetaIndex
+from harvester.extraction.normalize import normalize_text
+from harvester.extraction.pagemeta import PageMeta
+from harvester.extraction.rules import SiteRules
+from harvester.extraction.select import select, value_of
 
 _PREFIX = re.compile(
     r"^(?:(?:written|posted|reported|words|story|text|photos?)\s+)?"
