@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -241,8 +242,12 @@ def cmd_reextract(args: argparse.Namespace) -> int:
                 rules[site] = None
         return extract(html, url, rules[site])
 
+    from harvester.db.boilerplate import LearnedStripper
+    from harvester.extraction.learned import Thresholds
+
     with _opened_store(args) as engine:
-        report = reextract(ArticleStore(engine), extract_page, site=args.site, since=args.since)
+        learned = LearnedStripper(engine, Thresholds.from_settings(os.environ))
+        report = reextract(ArticleStore(engine), extract_page, site=args.site, since=args.since, learned=learned)
     for url, why in report.refused:
         print(f"kept as stored: {url} ({why})", file=sys.stderr)
     print(
@@ -338,6 +343,12 @@ def _crawl_problem(result: CrawlResult) -> str | None:
     """Why a crawl failed, or None: it finished (or was skipped: another run holds the lock)."""
     if result.finish_reason == "skipped":
         return None
+    status = result.stats.get("harvester/run_status")
+    if status == "failed" or result.stats.get("harvester/store/failed") or result.stats.get("harvester/store/left_in_spool"):
+        left = result.stats.get("harvester/store/left_in_spool", 0)
+        failed = result.stats.get("harvester/store/failed", 0)
+        return (f"articles could not be stored ({failed} refused, {left} kept in the spool for the next run)"
+                if failed or left else "crawl ended: failed")
     if result.finish_reason != "finished":
         return f"crawl ended: {result.finish_reason}"
     if not result.stats.get("response_received_count"):

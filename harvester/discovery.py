@@ -17,6 +17,7 @@ import feedparser
 import lxml.html
 from dateutil.parser import isoparse
 from lxml import etree
+from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 
 from harvester.urls import canonical_url
@@ -41,10 +42,21 @@ class SitemapPage:
 
 @dataclass(frozen=True)
 class SitemapEntries:
-    """What one sitemap document lists: child sitemaps (an index) or pages."""
+    """What one sitemap document lists: child sitemaps (an index) or pages.
+
+    ``dropped``: entries past the per-sitemap cap, not read."""
 
     sitemaps: list[str]
     pages: list[SitemapPage]
+    dropped: int = 0
+
+
+#: Read at most this many entries of one sitemap document (the sitemap protocol's own limit).
+MAX_SITEMAP_URLS = 50_000
+#: A sitemap is at most this large once decompressed (the protocol's limit is 50 MB).
+MAX_SITEMAP_BYTES = 50 * 1024 * 1024
+#: Read at most this many links of one page.
+MAX_PAGE_LINKS = 5_000
 
 
 def clean_url(url: str) -> str:
@@ -57,14 +69,25 @@ def sitemaps_in_robots(body: bytes, base_url: str) -> list[str]:
     return list(sitemap_urls_from_robots(body, base_url=base_url))
 
 
-def parse_sitemap(body: bytes) -> SitemapEntries | None:
-    """Parse a sitemap, news sitemap or sitemap index (gzip accepted); None when it is not one."""
+def parse_sitemap(
+    body: bytes, *, max_urls: int = MAX_SITEMAP_URLS, max_bytes: int = MAX_SITEMAP_BYTES
+) -> SitemapEntries | None:
+    """Parse a sitemap, news sitemap or sitemap index (gzip accepted); None when it is not one.
+
+    A gzip body is decompressed to at most ``max_bytes`` (a gzip bomb is not a sitemap); at most
+    ``max_urls`` entries are read, the rest counted in ``dropped``. Entities are never expanded
+    and nothing is fetched from the network (no XXE, no "billion laughs").
+    """
     if body[:2] == b"\x1f\x8b":
         try:
-            body = gzip.decompress(body)
-        except (OSError, EOFError):
+            body = gunzip(body, max_size=max_bytes)
+        except (OSError, EOFError, ValueError):
             return None
-    parser = etree.XMLParser(recover=True, remove_comments=True, resolve_entities=False, no_network=True)
+    if len(body) > max_bytes:
+        return None
+    parser = etree.XMLParser(
+        recover=True, remove_comments=True, resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False
+    )
     try:
         root = etree.fromstring(body.strip(), parser=parser)
     except (etree.XMLSyntaxError, ValueError):
@@ -72,8 +95,12 @@ def parse_sitemap(body: bytes) -> SitemapEntries | None:
     if root is None:
         return None
     kind = etree.QName(root).localname
+    entries = [entry for entry in root if isinstance(entry.tag, str)]
+    dropped = max(0, len(entries) - max_urls)
+    entries = entries[:max_urls]
     if kind == "sitemapindex":
-        return SitemapEntries(sitemaps=[loc for entry in root if (loc := _child_text(entry, "loc"))], pages=[])
+        sitemaps = [loc for entry in entries if (loc := _child_text(entry, "loc"))]
+        return SitemapEntries(sitemaps=sitemaps, pages=[], dropped=dropped)
     if kind != "urlset":
         return None
     pages = [
@@ -82,10 +109,10 @@ def parse_sitemap(body: bytes) -> SitemapEntries | None:
             lastmod=parse_w3c_date(_child_text(entry, "lastmod")),
             published=parse_w3c_date(_descendant_text(entry, "publication_date")),
         )
-        for entry in root
+        for entry in entries
         if (loc := _child_text(entry, "loc"))
     ]
-    return SitemapEntries(sitemaps=[], pages=pages)
+    return SitemapEntries(sitemaps=[], pages=pages, dropped=dropped)
 
 
 def _child_text(element: etree._Element, name: str) -> str:
@@ -135,13 +162,18 @@ def feed_entries(body: bytes, base_url: str) -> list[FeedEntry] | None:
     return entries
 
 
-def page_links(html: str | bytes, base_url: str) -> tuple[list[str], list[str]]:
-    """(links, feed links) of an HTML page, absolute, in document order."""
+def page_links(html: str | bytes, base_url: str, max_links: int = MAX_PAGE_LINKS) -> tuple[list[str], list[str]]:
+    """(links, feed links) of an HTML page, absolute, in document order; at most ``max_links`` links."""
     try:
         doc = lxml.html.fromstring(html)
     except (ValueError, lxml.etree.ParserError):
         return [], []
-    links = [urljoin(base_url, href.strip()) for href in doc.xpath("//a/@href") if href.strip()]
+    links: list[str] = []
+    for href in doc.xpath("//a/@href"):
+        if len(links) >= max_links:
+            break
+        if href.strip():
+            links.append(urljoin(base_url, href.strip()))
     feeds = [
         urljoin(base_url, link.get("href", "").strip())
         for link in doc.xpath("//link[@rel='alternate'][@href]")

@@ -25,9 +25,11 @@ from typing import Any
 from scrapy import Request, signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
+from scrapy.utils.defer import deferred_to_future
+from twisted.internet.threads import deferToThread
 
 from harvester.db import make_engine, resolve_database_url
-from harvester.db.urlstate import KnownUrl, body_hash, load_known
+from harvester.db.urlstate import KnownUrl, body_hash, load_known, load_pending
 from harvester.spider_sites import site_keys
 
 
@@ -96,14 +98,28 @@ class IncrementalMiddleware:
         crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
         return middleware
 
-    def spider_opened(self, spider: Any) -> None:
-        if self.crawler.stats.get_value("harvester/run_skipped"):
+    async def spider_opened(self, spider: Any) -> None:
+        if self.crawler.stats.get_value("harvester/run_skipped") or self.crawler.stats.get_value("finish_reason"):
             return
+        self._loaded(await deferred_to_future(deferToThread(self._load, spider)), spider)
+
+    def _load(self, spider: Any) -> tuple[dict[str, KnownUrl], list[tuple[str, datetime]]]:
+        """The known and the pending URLs of the spider's sites (runs in a thread)."""
         engine = make_engine(self.database_url)
         try:
-            self.known = load_known(engine, site_keys(spider))
+            known = load_known(engine, site_keys(spider))
+            frontier = getattr(spider, "frontier", None)
+            pending = load_pending(engine, site_keys(spider), frontier.max_per_run) if frontier is not None else []
         finally:
             engine.dispose()
+        return known, pending
+
+    def _loaded(self, loaded: tuple[dict[str, KnownUrl], list[tuple[str, datetime]]], spider: Any) -> None:
+        self.known, pending = loaded
+        if pending and hasattr(spider, "add_carryover"):
+            taken = spider.add_carryover(pending)
+            self.crawler.stats.set_value("harvester/incremental/carried_over", taken)
+            spider.logger.info("incremental: %d article URLs left pending by earlier runs", taken)
         self.window = Window(self.days, datetime.now(UTC))
         in_window = sum(1 for known in self.known.values() if self.window.contains(known))
         spider.logger.info(

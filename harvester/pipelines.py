@@ -2,35 +2,53 @@
 
 from __future__ import annotations
 
-import time
+import atexit
+import contextlib
+import logging
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from scrapy import signals
 from scrapy.exceptions import CloseSpider, DropItem, NotConfigured
-from scrapy.utils.defer import deferred_from_coro
-from twisted.internet import reactor
+from scrapy.utils.defer import deferred_from_coro, deferred_to_future
+from twisted.internet import reactor, task
+from twisted.internet.defer import Deferred
+from twisted.internet.threads import deferToThread
 
 from harvester.db import ArticleStore, SchemaOutdated, ensure_schema, make_engine, redact_url, resolve_database_url
-from harvester.db.batch import Entry, write_batch
-from harvester.db.lock import RunLock, try_lock_sites
+from harvester.db.batch import BatchReport, StoreUnavailable, entry_url
+from harvester.db.errors import classify, describe
+from harvester.db.lock import LOST, REACQUIRED, RunLock, try_lock_sites
 from harvester.db.rawpages import RawResponse
 from harvester.db.runs import (
     DISCOVERY,
-    ERROR,
+    FAILED,
+    FINISHED,
     INVALID,
+    SHUTDOWN,
     SKIPPED,
     FetchOutcome,
-    finish_run,
+    RunEnd,
+    close_dead_runs,
     record_skipped_run,
     start_run,
 )
 from harvester.db.store import FetchedArticle
-from harvester.db.urlstate import Validators
-from harvester.items import ArticleItem, FetchOutcomeItem
+from harvester.db.url import default_spool_dir
+from harvester.db.urlstate import PendingUrls, Validators
+from harvester.db.boilerplate import site_knowledge
+from harvester.db.writer import Preparer, RetryPolicy, SpoolHeader, StoreWriter, forget_mark, replay_spool
+from harvester.extraction.holdback import HoldBack
+from harvester.extraction.learned import Thresholds
+from harvester.handoff import Handoff
+from harvester.items import ArticleItem, DiscoveredItem, FetchOutcomeItem
 from harvester.spider_sites import site_keys
+from harvester.spool import Spool, SpoolError, spool_files
 from harvester.validation import validation_errors
 
+logger = logging.getLogger(__name__)
 
 #: Spider callbacks whose pages are articles (logged from their items, not from the response).
 ARTICLE_CALLBACKS = frozenset({"parse_article"})
@@ -44,8 +62,8 @@ DISCOVERY_CHANNELS = {
 
 def _real_url(spider: Any, url: str) -> str:
     """The real-site URL of a fetched URL (a mirror's URL is mapped back to the origin)."""
-    origins = getattr(spider, "origins", None)
-    return origins.to_real(url) if origins is not None else url
+    to_real = getattr(spider, "_to_real", None)
+    return to_real(url) if to_real is not None else url
 
 
 class InvalidArticle(DropItem):
@@ -79,62 +97,78 @@ class ValidationPipeline:
 
 
 class StorePipeline:
-    """Stores what a crawl saw in the configured database (``HARVESTER_DATABASE_URL`` / ``DATABASE_URL``).
+    """Stores what a crawl saw in the configured database (``DATABASE_URL`` / ``HARVESTER_DATABASE_URL``).
 
-    * the run takes its sites' locks first (``harvester.db.lock``); when another run holds one,
-      this run writes a ``crawl_runs`` row with status ``skipped`` and nothing else, and the
-      spider closes at once with that reason;
-    * a ``crawl_runs`` row is written when the spider opens and completed when it closes;
-    * articles (with their raw page) and every other fetch outcome (non-article, invalid
-      article, failed fetch) are buffered and written in batches of
-      ``HARVESTER_STORE_BATCH_SIZE`` items (or after ``HARVESTER_STORE_BATCH_SECONDS``), one
-      transaction per batch with its ``fetch_log`` rows (see ``harvester.db.batch``).
+    When the spider opens (off the event loop, in a thread):
 
-    A new, empty database gets the current schema on the first crawl; one at an older schema
-    revision stops the crawl with a message naming ``harvester db upgrade``.
-    Set ``HARVESTER_STORE_ENABLED = False`` to crawl without storing.
+    * a new, empty database gets the current schema; one at an older revision stops the crawl
+      with a message naming ``harvester db upgrade``;
+    * spool files left by killed or failed runs on this database are written first (replay);
+    * the run takes its sites' locks (``harvester.db.lock``); when another run holds one, this
+      run writes a ``crawl_runs`` row with status ``skipped`` and closes at once;
+    * ``running`` rows of this spider whose process is gone are closed as ``crashed``;
+    * the run's ``crawl_runs`` row is written, its spool file created and its writer started.
+
+    Each item is handed over through the spool (``harvester.handoff``): durable, then written by
+    the store writer's thread in batches. When the spider closes, a ``RunEnd`` record completes
+    the run's row with its status: ``finished`` only when everything extracted was stored,
+    ``failed`` when items could not be stored or no page could be fetched, ``shutdown`` when
+    stopped by a signal. Set ``HARVESTER_STORE_ENABLED = False`` to crawl without storing.
     """
 
-    def __init__(self, crawler: Any, database_url: str, batch_size: int, batch_seconds: float) -> None:
+    def __init__(self, crawler: Any, settings: StoreSettings) -> None:
         self.crawler = crawler
-        self.database_url = database_url
-        self.batch_size = max(1, batch_size)
-        self.batch_seconds = batch_seconds
+        self.settings = settings
         self.store: ArticleStore | None = None
         self.run_id: int | None = None
         self.lock: RunLock | None = None
-        self._pending: list[Entry] = []
-        self._pending_since = 0.0
+        self.handoff: Handoff | None = None
+        self.writer: StoreWriter | None = None
+        self.failure: str | None = None
+        self._ended = False
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StorePipeline:
         settings = crawler.settings
         if not settings.getbool("HARVESTER_STORE_ENABLED", True):
             raise NotConfigured("store disabled by HARVESTER_STORE_ENABLED")
-        pipeline = cls(
-            crawler,
-            resolve_database_url(settings.get("DATABASE_URL")),
-            settings.getint("HARVESTER_STORE_BATCH_SIZE", 50),
-            settings.getfloat("HARVESTER_STORE_BATCH_SECONDS", 10.0),
-        )
+        pipeline = cls(crawler, StoreSettings.from_settings(settings))
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(pipeline.response_received, signal=signals.response_received)
+        atexit.register(pipeline._at_exit)
         return pipeline
 
     # --- lifecycle ----------------------------------------------------------------------------
 
-    def open_spider(self) -> None:
-        engine = make_engine(self.database_url)
+    async def open_spider(self) -> None:
+        spider = self.crawler.spider
+        try:
+            opened = await deferred_to_future(deferToThread(self._open_store, spider))
+        except SchemaOutdated as exc:
+            spider.logger.error("%s (database %s)", exc, redact_url(self.settings.database_url))
+            self.crawler.stats.set_value("harvester/error/schema_outdated", 1)
+            raise CloseSpider("schema_outdated") from None
+        except StoreUnavailable as exc:
+            spider.logger.error("cannot open the store %s: %s", redact_url(self.settings.database_url), exc)
+            self.crawler.stats.set_value("harvester/error/store_unavailable", 1)
+            self.crawler.stats.set_value("harvester/run_status", FAILED)
+            raise CloseSpider(FAILED) from None
+        if opened is None:  # another run holds a site's lock
+            raise CloseSpider(SKIPPED)
+
+    def _open_store(self, spider: Any) -> int | None:
+        """Everything the store needs before the crawl starts (runs in a thread)."""
+        engine = make_engine(self.settings.database_url)
         try:
             ensure_schema(engine)
-        except SchemaOutdated as exc:
+        except Exception as exc:
             engine.dispose()
-            self.crawler.spider.logger.error("%s (database %s)", exc, redact_url(self.database_url))
-            self.crawler.stats.set_value("harvester/error/schema_outdated", 1)
-            reactor.callLater(0, self._stop, "schema_outdated")
-            return
-        spider = self.crawler.spider
+            if isinstance(exc, SchemaOutdated) or classify(exc) == "data":
+                raise
+            raise StoreUnavailable(describe(exc), classify(exc)) from exc
+        store = ArticleStore(engine)
+        self._replay(store, spider)
         sites = site_keys(spider)
         self.lock = try_lock_sites(engine, sites)
         if self.lock is None:
@@ -145,62 +179,182 @@ class StorePipeline:
             spider.logger.warning(
                 "another run of %s holds the lock: this run is skipped (crawl run %d)", ", ".join(sites), run_id
             )
-            raise CloseSpider(SKIPPED)
-        self.store = ArticleStore(engine)
-        self.store.register_site(spider.name, getattr(spider, "site_name", "") or spider.name, getattr(spider, "origin", None))
+            return None
+        for crashed in close_dead_runs(engine, spider.name, lock_held=True):
+            spider.logger.warning("crawl run %d of %s had died without completing its row: closed as crashed",
+                                  crashed, spider.name)
+        store.register_site(spider.name, getattr(spider, "site_name", "") or spider.name, getattr(spider, "origin", None))
         self.run_id = start_run(engine, spider.name, datetime.now(UTC))
         self.crawler.stats.set_value("harvester/crawl_run_id", self.run_id)
-        spider.logger.info("storing articles in %s (crawl run %d)", redact_url(self.database_url), self.run_id)
+        spool = Spool.create(self.settings.spool_dir, spider.name)
+        spool.append([SpoolHeader(self.run_id, spider.name)])
+        self.writer = StoreWriter(
+            store, spool, self.run_id, policy=self.settings.policy, max_batch=self.settings.batch_size,
+            preparer=self._preparer(engine),
+            on_failure=lambda message: reactor.callFromThread(self._writer_failed, message),
+            on_written=lambda report: reactor.callFromThread(self._count_written, report),
+        )
+        self.handoff = Handoff(spool, self.writer, self.settings.backlog)
+        self.store = store
+        reactor.callFromThread(self._watch_lock)
+        spider.logger.info("storing articles in %s (crawl run %d, spool %s)", redact_url(self.settings.database_url),
+                           self.run_id, spool.path)
+        return self.run_id
+
+    def _preparer(self, engine: Any) -> Preparer:
+        thresholds = self.settings.boilerplate
+        return Preparer(HoldBack(thresholds, site_knowledge(engine, thresholds)) if thresholds is not None else None)
+
+    def _watch_lock(self) -> None:
+        """Check the run lock every few seconds (off the loop): a PostgreSQL restart drops it."""
+        self._lock_check = task.LoopingCall(self._check_lock)
+        self._lock_check.start(self.settings.lock_check_seconds, now=False)
+
+    def _check_lock(self) -> Deferred[None] | None:
+        if self.lock is None or self._ended:
+            return None
+        return deferToThread(self.lock.check).addCallback(self._lock_checked)
+
+    def _lock_checked(self, state: str) -> None:
+        spider = self.crawler.spider
+        if state == REACQUIRED:
+            spider.logger.warning("the run lock was lost with its database connection and has been taken again")
+        elif state == LOST:
+            self.crawler.stats.set_value("harvester/error/lock_lost", 1)
+            self._writer_failed("the run lock was lost with its database connection and another run holds it now")
+
+    def _replay(self, store: ArticleStore, spider: Any) -> None:
+        for path in spool_files(self.settings.spool_dir):
+            try:
+                written = replay_spool(store, path, self._preparer(store.engine))
+            except StoreUnavailable:
+                raise
+            except Exception as exc:  # noqa: BLE001 - a damaged spool must not block every later crawl
+                spider.logger.error("cannot replay the spool %s: %s", path, describe(exc))
+                continue
+            if written is not None:
+                self.crawler.stats.inc_value("harvester/store/replayed", written)
+                log = spider.logger.warning if written else spider.logger.info
+                log("replayed %d record(s) left in %s by an earlier run", written, path.name)
 
     def _stop(self, reason: str) -> None:
-        deferred_from_coro(self.crawler.engine.close_spider_async(reason=reason))
+        engine = self.crawler.engine
+        if engine is not None and engine.spider is not None:
+            deferred_from_coro(engine.close_spider_async(reason=reason))
 
-    def close_spider(self) -> None:
-        self._flush()
+    def _writer_failed(self, message: str) -> None:
+        self.failure = message
+        self.crawler.stats.set_value("harvester/store/writer_failed", 1)
+        self.crawler.spider.logger.error("store failed: %s", message)
+        self._stop(FAILED)
 
-    def spider_closed(self, spider: Any, reason: str) -> None:
-        """Complete the run's row once Scrapy knows why the spider closed, then let go."""
-        if self.store is None:
+    def _count_written(self, report: BatchReport) -> None:
+        stats = self.crawler.stats
+        stats.inc_value("harvester/store/batches")
+        if report.attempts > 1:
+            stats.inc_value("harvester/store/batches_retried")
+        for _, outcome in report.saved:
+            stats.inc_value(f"harvester/stored/{outcome.result}")
+        for entry, message in report.failed:
+            stats.inc_value("harvester/store/failed")
+            self.crawler.spider.logger.error("not stored [store_failed]: %s (%s)", entry_url(entry), message)
+
+    async def spider_closed(self, spider: Any, reason: str) -> None:
+        """Complete the run: spool its end, let the writer finish (off the loop), then let go."""
+        if self.handoff is None or self.run_id is None or self._ended:
             return
-        self._flush()
-        if self.run_id is not None:
-            pages = int(self.crawler.stats.get_value("response_received_count", 0) or 0)
-            try:
-                finish_run(self.store.engine, self.run_id, finished_at=datetime.now(UTC), status=reason, pages_fetched=pages)
-            except Exception as exc:  # noqa: BLE001 - the articles are stored; say what is missing
-                spider.logger.error("crawl run %d not completed in the store: %s", self.run_id, exc)
+        self._ended = True
+        if getattr(self, "_lock_check", None) is not None and self._lock_check.running:
+            self._lock_check.stop()
+        stats = self.crawler.stats
+        pages = int(stats.get_value("response_received_count", 0) or 0)
+        status, detail = run_status(reason, pages, self.failure, int(stats.get_value("harvester/store/failed", 0) or 0))
+        end = RunEnd(self.run_id, datetime.now(UTC), status, pages, detail)
+        self.handoff.put_nowait(end)
+        wait = self.settings.policy.retry_seconds if reason == "finished" else self.settings.close_wait
+        await deferred_to_future(deferToThread(self._finish, end, wait))
+
+    def _finish(self, end: RunEnd, wait: float) -> None:
+        """Runs in a thread: drain the writer within ``wait`` seconds, then close everything."""
+        assert self.handoff is not None and self.writer is not None and self.store is not None
+        self.handoff.flush_now()
+        complete = self.writer.drain(wait) if self.writer.failure is None else False
+        final_status = end.status
+        if not complete:
+            final_status = FAILED if end.status == "finished" else end.status
+            self.crawler.stats.set_value("harvester/store/left_in_spool", self.writer.backlog)
+            logger.error("%d record(s) could not be written and stay in the spool %s for the next run",
+                         self.writer.backlog, self.handoff.spool.path)
+        self.writer.stop()
+        self.handoff.close()
+        self.handoff.spool.close(remove=complete)
+        if complete:
+            with contextlib.suppress(Exception):
+                forget_mark(self.store, self.handoff.spool.name)
+        self.crawler.stats.set_value("harvester/run_status", final_status)
         self._release()
         self.store.close()
-        self.store = None
 
     def _release(self) -> None:
         if self.lock is not None:
             lock, self.lock = self.lock, None
-            lock.release()
+            try:
+                lock.release()
+            except Exception as exc:  # noqa: BLE001 - a lock lost with its connection is gone already
+                logger.warning("releasing the run lock: %s", describe(exc))
+
+    def _at_exit(self) -> None:
+        """The process is exiting without the spider having closed (a forced stop: Ctrl-C twice):
+        complete the run's row as ``shutdown`` if the database takes it within a few seconds."""
+        if self.handoff is None or self.run_id is None or self._ended:
+            return
+        self._ended = True
+        pages = int(self.crawler.stats.get_value("response_received_count", 0) or 0)
+        end = RunEnd(self.run_id, datetime.now(UTC), SHUTDOWN, pages, "forced stop")
+        with contextlib.suppress(Exception):
+            self.handoff.put_nowait(end)
+            self._finish(end, self.settings.close_wait)
 
     # --- items --------------------------------------------------------------------------------
 
-    def process_item(self, item: Any) -> Any:
+    async def process_item(self, item: Any) -> Any:
+        record = self._record(item)
+        if record is None:
+            return item
+        if self.handoff is None:
+            raise DropItem(f"not stored (the store is not open): {getattr(item, 'url', '')}")
+        try:
+            await self.handoff.put(record)
+        except SpoolError as exc:
+            if self.failure is None:
+                self._writer_failed(f"the spool cannot be written: {exc}")
+            raise DropItem(f"not stored (spool failed): {exc}") from exc
+        return item
+
+    def _record(self, item: Any) -> Any:
         if isinstance(item, FetchOutcomeItem):
-            self._add(FetchOutcome(
+            return FetchOutcome(
                 url=item.url, fetched_at=item.fetched_at, outcome=item.outcome, reason=item.reason,
                 detail=item.detail, status=item.status, size=item.size, site=item.site,
                 validators=Validators(item.etag, item.last_modified, item.body_sha256),
-            ))
-            return item
-        if not isinstance(item, ArticleItem):
-            return item
-        if self.store is None:
-            raise DropItem(f"not stored (database schema outdated): {item.article.url}")
-        raw = RawResponse(item.raw_body, item.status, item.headers) if item.raw_body else None
-        self._add(FetchedArticle(item.site, item.article, item.fetched_url, item.fetched_at, raw))
-        return item
+            )
+        if isinstance(item, DiscoveredItem):
+            return PendingUrls(item.site, tuple(item.urls), datetime.now(UTC))
+        if isinstance(item, ArticleItem):
+            raw = None
+            if item.raw_zlib is not None:
+                raw = RawResponse(b"", item.status, item.headers, compressed=item.raw_zlib, size=len(item.raw_body),
+                                  sha256=item.body_sha256)
+            elif item.raw_body:
+                raw = RawResponse(item.raw_body, item.status, item.headers)
+            return FetchedArticle(item.site, item.article, item.fetched_url, item.fetched_at, raw)
+        return None
 
     def item_dropped(self, item: Any, response: Any, exception: BaseException, spider: Any) -> None:
         """An article that validation refused still gets its fetch log row."""
-        if not isinstance(item, ArticleItem) or not isinstance(exception, InvalidArticle):
+        if not isinstance(item, ArticleItem) or not isinstance(exception, InvalidArticle) or self.handoff is None:
             return
-        self._add(FetchOutcome(
+        self.handoff.put_nowait(FetchOutcome(
             url=item.fetched_url, fetched_at=item.fetched_at, outcome=INVALID,
             reason=",".join(exception.fields)[:64], detail=str(exception), status=item.status,
             size=len(item.raw_body), site=item.site, validators=Validators.of(item.headers, item.raw_body),
@@ -209,41 +363,67 @@ class StorePipeline:
     def response_received(self, response: Any, request: Any, spider: Any) -> None:
         """Log the pages fetched for discovery (robots.txt, sitemaps, feeds, listings).
 
-        Article pages are logged from their items (stored, not an article, failed), not here.
+        Article pages are logged from their items (stored, not an article, failed), and failed
+        discovery fetches by the spider's errback, not here.
         """
+        if self.handoff is None:
+            return
         callback = getattr(request.callback, "__name__", None)
         if callback in ARTICLE_CALLBACKS:
             return
         channel = DISCOVERY_CHANNELS.get(callback or "", "robots" if response.url.endswith("/robots.txt") else "other")
         status = int(response.status)
-        failed = status >= 400 and channel != "robots" and not request.meta.get("harvester_probe")
-        self._add(FetchOutcome(
-            url=_real_url(spider, response.url), fetched_at=datetime.now(UTC),
-            outcome=ERROR if failed else DISCOVERY, reason=f"http_{status}" if failed else channel,
-            status=status, size=len(response.body),
+        if status >= 400 and channel != "robots" and not request.meta.get("harvester_probe"):
+            return  # an error: logged by the spider's errback with its reason
+        self.handoff.put_nowait(FetchOutcome(
+            url=_real_url(spider, response.url), fetched_at=datetime.now(UTC), outcome=DISCOVERY,
+            reason=channel, status=status, size=len(response.body),
         ))
 
-    def _add(self, entry: Entry) -> None:
-        if self.store is None:
-            return
-        if not self._pending:
-            self._pending_since = time.monotonic()
-        self._pending.append(entry)
-        if len(self._pending) >= self.batch_size or time.monotonic() - self._pending_since >= self.batch_seconds:
-            self._flush()
 
-    def _flush(self) -> None:
-        if self.store is None or not self._pending:
-            return
-        entries, self._pending = self._pending, []
-        stats = self.crawler.stats
-        report = write_batch(self.store, self.run_id, entries)
-        stats.inc_value("harvester/store/batches")
-        if report.attempts > 1:
-            stats.inc_value("harvester/store/batches_retried")
-        for _, outcome in report.saved:
-            stats.inc_value(f"harvester/stored/{outcome.result}")
-        for entry, message in report.failed:
-            stats.inc_value("harvester/store/failed")
-            url = entry.fetched_url if isinstance(entry, FetchedArticle) else entry.url
-            self.crawler.spider.logger.error("not stored [store_failed]: %s (%s)", url, message)
+@dataclass(frozen=True)
+class StoreSettings:
+    """The store's settings, read once."""
+
+    database_url: str
+    spool_dir: Path
+    batch_size: int
+    backlog: int
+    close_wait: float
+    lock_check_seconds: float
+    policy: RetryPolicy
+    boilerplate: Thresholds | None  # None: learned boilerplate off (HARVESTER_BOILERPLATE_LEARNING)
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> StoreSettings:
+        url = resolve_database_url(settings.get("DATABASE_URL"))
+        spool_dir = settings.get("HARVESTER_SPOOL_DIR")
+        return cls(
+            database_url=url,
+            spool_dir=Path(spool_dir) if spool_dir else default_spool_dir(url),
+            batch_size=settings.getint("HARVESTER_STORE_BATCH_SIZE", 200),
+            backlog=settings.getint("HARVESTER_STORE_BACKLOG", 500),
+            close_wait=settings.getfloat("HARVESTER_STORE_CLOSE_WAIT", 10.0),
+            lock_check_seconds=settings.getfloat("HARVESTER_LOCK_CHECK_SECONDS", 5.0),
+            policy=RetryPolicy(
+                retry_seconds=settings.getfloat("HARVESTER_STORE_RETRY_SECONDS", 600.0),
+                refused_seconds=settings.getfloat("HARVESTER_STORE_REFUSED_SECONDS", 5.0),
+            ),
+            boilerplate=Thresholds.from_settings(settings.get)
+            if settings.getbool("HARVESTER_BOILERPLATE_LEARNING", True) else None,
+        )
+
+
+def run_status(reason: str, pages: int, failure: str | None, failed_items: int) -> tuple[str, str | None]:
+    """The ``crawl_runs`` status of a run that closed for Scrapy's ``reason``, with a detail line."""
+    if failure is not None:
+        return FAILED, failure
+    if failed_items:
+        return FAILED, f"{failed_items} item(s) could not be stored (see fetch_log reason store_failed)"
+    if reason == "finished" and pages == 0:
+        return FAILED, "no page could be fetched"
+    if reason == "finished":
+        return FINISHED, None
+    if reason in ("shutdown", "cancelled"):
+        return SHUTDOWN, None
+    return reason, None

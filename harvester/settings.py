@@ -17,6 +17,48 @@ CONCURRENT_REQUESTS_PER_DOMAIN = 4
 DOWNLOAD_DELAY = 0.5
 DOWNLOAD_TIMEOUT = 30
 RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# Limits: a response over DOWNLOAD_MAXSIZE bytes (after decompression too: a gzip bomb) is
+# dropped and logged ``too_large``; a redirect chain ends after REDIRECT_MAX_TIMES hops
+# (``redirect_loop``).
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 0
+REDIRECT_MAX_TIMES = 10
+# Discovery bounds: URLs read per sitemap document, links read per page, and article URLs
+# fetched per site and run (what is left over stays pending in url_state for the next run).
+HARVESTER_MAX_SITEMAP_URLS = 50_000
+HARVESTER_MAX_PAGE_LINKS = 5_000
+HARVESTER_MAX_ARTICLES_PER_RUN = 10_000
+
+# Extraction runs in worker processes (harvester.workers): 0 = one per CPU; 1 = in the crawling
+# process (debugging). Each page has a time budget (seconds) and each worker a memory budget
+# (MiB of address space); a page over budget is logged extract_timeout / extract_memory.
+HARVESTER_EXTRACT_WORKERS = 0
+HARVESTER_EXTRACT_TIMEOUT = 20.0
+HARVESTER_EXTRACT_MEMORY_MB = 2048
+# Pages waiting for extraction hold downloads back once this many bytes are pending.
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 20_000_000
+
+# The store (harvester.pipelines.StorePipeline): items are spooled durably (HARVESTER_SPOOL_DIR,
+# default next to a SQLite file, else ~/.local/state/harvester/spool/) and written by a writer
+# thread in batches; through a database outage it retries for HARVESTER_STORE_RETRY_SECONDS
+# (writes refused -- disk full, read-only -- for HARVESTER_STORE_REFUSED_SECONDS), and the crawl
+# stops fetching while more than HARVESTER_STORE_BACKLOG records wait.
+HARVESTER_SPOOL_DIR = None
+HARVESTER_STORE_BATCH_SIZE = 200
+HARVESTER_STORE_BACKLOG = 500
+HARVESTER_STORE_RETRY_SECONDS = 600
+HARVESTER_STORE_REFUSED_SECONDS = 5
+HARVESTER_STORE_CLOSE_WAIT = 10
+
+# Boilerplate learned from each site (docs/learned-boilerplate.md): a block on at least
+# MIN_PAGES pages and MIN_SHARE of a site's pages (over a WINDOW of pages) is removed from bodies;
+# a site's first WARMUP articles are held back by the store writer until it has learned.
+HARVESTER_BOILERPLATE_LEARNING = True
+HARVESTER_BOILERPLATE_MIN_PAGES = 5
+HARVESTER_BOILERPLATE_MIN_SHARE = 0.3
+HARVESTER_BOILERPLATE_WINDOW = 100
+HARVESTER_BOILERPLATE_WARMUP = 8
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 0.5
 AUTOTHROTTLE_MAX_DELAY = 30
@@ -44,6 +86,7 @@ LOG_LEVEL = "INFO"
 EXTENSIONS = {
     "harvester.stats_file.StatsFile": 500,
     "harvester.progress.Progress": 510,
+    "harvester.loop_monitor.LoopMonitor": 520,
 }
 # Progress every N seconds (an updating line on a terminal, else log lines); 0: off.
 # ``harvester crawl`` turns it on; plain ``scrapy crawl`` has Scrapy's own LogStats.

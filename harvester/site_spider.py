@@ -22,21 +22,25 @@ to the real origin are fetched from the mirror, and stored URLs use the real ori
 
 from __future__ import annotations
 
-import hashlib
 import re
+import shutil
+from functools import partial
+import time
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import Response
-from scrapy.spidermiddlewares.httperror import HttpError
-from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 from twisted.python.failure import Failure
 
 from harvester.discovery import (
+    MAX_PAGE_LINKS,
+    MAX_SITEMAP_URLS,
     OriginMap,
     clean_url,
     feed_entries,
@@ -45,9 +49,16 @@ from harvester.discovery import (
     parse_w3c_date,
     sitemaps_in_robots,
 )
-from harvester.extraction import Article, SiteRules, extract
+from harvester.extraction import Article, SiteRules
+from harvester.fetch_errors import NOT_FETCHED_BY_RULE, failure_reason
+from harvester.frontier import Frontier
 from harvester.incremental import ARTICLE_META, OUTCOME_META, SKIPPED_META
-from harvester.items import ArticleItem, FetchOutcomeItem
+from harvester.items import ArticleItem, DiscoveredItem, FetchOutcomeItem
+from harvester.workers import ExtractFailure, Extracted, ExtractionPool, PageJob, acquire_pool, default_workers, release_pool
+
+#: meta key: the discovery channel of a request ("robots", "sitemap", "feed", "listing", "article")
+CHANNEL_META = "harvester_channel"
+PROBE_META = "harvester_probe"
 
 
 class SiteSpider(scrapy.Spider):
@@ -75,7 +86,10 @@ class SiteSpider(scrapy.Spider):
         self.since = parse_w3c_date(since) if since else None
         if since and self.since is None:
             raise ValueError(f"since: not a date: {since!r} (use YYYY-MM-DD or ISO 8601)")
-        self._seen: set[str] = set()
+        self._seen: set[str] = set()  # article keys admitted to the frontier in this run
+        self._discovery_seen: set[str] = set()  # robots, sitemaps, feeds, listings requested in this run
+        self._pending_items: list[DiscoveredItem] = []
+        self._articles_queued = 0  # article requests handed to Scrapy and not yet done
 
     # --- site hooks ---------------------------------------------------------------------------
 
@@ -116,26 +130,64 @@ class SiteSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> SiteSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.listing_depth = crawler.settings.getint("HARVESTER_LISTING_DEPTH", 5)
+        settings = crawler.settings
+        spider.listing_depth = settings.getint("HARVESTER_LISTING_DEPTH", 5)
+        spider.max_sitemap_urls = settings.getint("HARVESTER_MAX_SITEMAP_URLS", MAX_SITEMAP_URLS)
+        spider.max_page_links = settings.getint("HARVESTER_MAX_PAGE_LINKS", MAX_PAGE_LINKS)
+        spider.max_sitemap_bytes = settings.getint("DOWNLOAD_MAXSIZE", 10 * 1024 * 1024)
+        spider.frontier = Frontier(settings.getint("HARVESTER_MAX_ARTICLES_PER_RUN", 10_000))
+        spider.queue_target = max(1, settings.getint("HARVESTER_ARTICLE_QUEUE", 2 * settings.getint("CONCURRENT_REQUESTS", 16)))
+        spider.pool = acquire_pool(
+            settings.getint("HARVESTER_EXTRACT_WORKERS", 0) or default_workers(),
+            settings.getfloat("HARVESTER_EXTRACT_TIMEOUT", 20.0),
+            settings.getint("HARVESTER_EXTRACT_MEMORY_MB", 2048),
+        )
+        _recover_jobdir(settings.get("JOBDIR"), spider.logger)
+        crawler.signals.connect(spider._on_idle, signal=signals.spider_idle)
+        crawler.signals.connect(spider._on_closed, signal=signals.spider_closed)
+        crawler.signals.connect(spider._on_engine_started, signal=signals.engine_started)
+        crawler.signals.connect(spider._on_dropped, signal=signals.request_dropped)
         return spider
+
+    def _on_engine_started(self) -> None:
+        self.pool.start()
+        self._watch = _ShutdownWatch(self)
+
+    def _on_closed(self, spider: Any, reason: str) -> None:
+        watch = getattr(self, "_watch", None)
+        if watch is not None:
+            watch.stop()
+        release_pool(self.pool)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for site in self.origin_maps:
-            yield self._request(site.origin + "/robots.txt", self.parse_robots, priority=30)
-            for path in self.feed_paths:
-                yield self._request(site.origin + path, self.parse_feed, priority=20, probe=True)
-            for path in self.listing_paths:
-                yield self._request(site.origin + path, self.parse_listing, priority=10, depth=0)
+            for request in (
+                *self._once(site.origin + "/robots.txt", self.parse_robots, "robots", priority=30),
+                *(r for path in self.feed_paths
+                  for r in self._once(site.origin + path, self.parse_feed, "feed", priority=20, probe=True)),
+                *(r for path in self.listing_paths
+                  for r in self._once(site.origin + path, self.parse_listing, "listing", priority=10, depth=0)),
+            ):
+                yield request
+
+    def add_carryover(self, urls: Iterable[tuple[str, datetime | None]]) -> int:
+        """Article URLs an earlier run found but did not fetch (kept in ``url_state``): queued
+        like newly discovered ones, as their own source."""
+        return self._admit(((url, date, False) for url, date in urls), "carryover", record=False)
 
     def _site_of(self, url: str) -> OriginMap | None:
         return next((site for site in self.origin_maps if site.is_site_url(url)), None)
 
     def _request(
-        self, real_url: str, callback: Any, *, priority: int = 0, probe: bool = False, article: bool = False,
-        **cb_kwargs: Any,
+        self, real_url: str, callback: Any, channel: str, *, priority: int = 0, probe: bool = False,
+        article: bool = False, **cb_kwargs: Any,
     ) -> scrapy.Request:
         """A request for a real-site URL; a ``probe`` (a guessed path) may be missing without error;
-        an ``article`` request may be re-checked or skipped by the incremental middleware."""
+        an ``article`` request may be re-checked or skipped by the incremental middleware.
+
+        Every request bypasses Scrapy's duplicate filter (``dont_filter``): discovery pages are
+        fetched once per run by construction and article URLs are de-duplicated by the spider,
+        so a JOBDIR's filter left by a killed run cannot hide a page from the next one."""
         site = self._site_of(real_url)
         return scrapy.Request(
             site.to_fetch(real_url) if site else real_url,
@@ -143,26 +195,82 @@ class SiteSpider(scrapy.Spider):
             errback=self.on_error,
             priority=priority,
             cb_kwargs=cb_kwargs,
-            meta={"harvester_probe": probe, ARTICLE_META: article},
+            dont_filter=True,
+            meta={PROBE_META: probe, ARTICLE_META: article, CHANNEL_META: channel},
         )
+
+    def _once(self, real_url: str, callback: Any, channel: str, **kwargs: Any) -> Iterator[scrapy.Request]:
+        """The request for a discovery page, unless this run requested that page already."""
+        if real_url in self._discovery_seen:
+            return
+        self._discovery_seen.add(real_url)
+        yield self._request(real_url, callback, channel, **kwargs)
 
     def _to_real(self, url: str) -> str:
         site = self._site_of(url)
         return site.to_real(url) if site else url
 
-    def _count(self, key: str) -> None:
-        self.crawler.stats.inc_value(f"harvester/{key}")
-
-    @property
-    def _seen_articles(self) -> set[str]:
-        """Article keys requested in this run; kept in the job state when a JOBDIR is used."""
-        state = getattr(self, "state", None)  # set by Scrapy's SpiderState extension with JOBDIR
-        if state is None:
-            return self._seen
-        return state.setdefault("harvester_seen_articles", self._seen)
+    def _count(self, key: str, count: int = 1) -> None:
+        self.crawler.stats.inc_value(f"harvester/{key}", count)
 
     def _too_old(self, date: datetime | None) -> bool:
         return self.since is not None and date is not None and date < self.since
+
+    # --- the article frontier -------------------------------------------------------------------
+
+    def _admit(self, urls: Iterable[tuple[str, datetime | None, bool]], source: str, *, record: bool = True) -> int:
+        """Put article URLs into the frontier (new ones only); record them as pending in the store."""
+        admitted: list[tuple[str, datetime | None]] = []
+        channel = source.split(":", 1)[0]
+        for url, date, fresh in urls:
+            real = clean_url(self._to_real(url))
+            if not self._site_of(real) or not self.is_article_url(real):
+                continue
+            key = self.article_key(real)
+            if key in self._seen:
+                continue
+            self._seen.add(key)
+            self._count(f"discovery/{channel}")
+            if not self.frontier.add(real, source, date, fresh=fresh):
+                self._count("frontier/over_budget")
+            admitted.append((real, date))
+        if admitted and record:
+            self._pending_items.append(DiscoveredItem(site=self.site_key(admitted[0][0]), urls=admitted))
+        self._pump()
+        return len(admitted)
+
+    def _pump(self) -> None:
+        """Keep about ``queue_target`` article requests in Scrapy's queue, no more: discovery
+        pages and retries are never stuck behind thousands of queued articles."""
+        engine = self.crawler.engine
+        if engine is None or not engine.running:
+            return
+        while self._articles_queued < self.queue_target:
+            taken = self.frontier.pop()
+            if taken is None:
+                return
+            self._articles_queued += 1
+            engine.crawl(self._request(taken[0], self.parse_article, "article", article=True))
+
+    def _article_done(self, request: scrapy.Request) -> None:
+        if request.meta.get(ARTICLE_META) and not request.meta.get("harvester_done"):
+            request.meta["harvester_done"] = True
+            self._articles_queued = max(0, self._articles_queued - 1)
+            self._pump()
+
+    def _on_dropped(self, request: scrapy.Request, spider: Any = None) -> None:
+        self._article_done(request)
+
+    def _on_idle(self, spider: Any = None) -> None:
+        if self.frontier and not self.pool._closing:
+            self._articles_queued = 0  # nothing is in flight when the spider is idle
+            self._pump()
+            raise DontCloseSpider
+        # the run's budget is spent: what is left is already pending in url_state for the next run
+
+    def _flush_discovered(self) -> Iterator[DiscoveredItem]:
+        while self._pending_items:
+            yield self._pending_items.pop()
 
     # --- discovery ----------------------------------------------------------------------------
 
@@ -173,91 +281,139 @@ class SiteSpider(scrapy.Spider):
             yield from self._sitemap_probes(real)
             return
         for url in sitemaps:
-            yield self._request(self._to_real(url), self.parse_sitemap, priority=25)
+            real_sitemap = self._to_real(url)
+            if self._site_of(real_sitemap):
+                yield from self._once(real_sitemap, self.parse_sitemap, "sitemap", priority=25)
+            else:
+                yield self._outcome(real_sitemap, "skipped", "off_site", detail="sitemap on another site (robots.txt)")
 
     def _sitemap_probes(self, url: str) -> Iterator[scrapy.Request]:
         site = self._site_of(url)
         if site is None:
             return
         for path in self.sitemap_paths:
-            yield self._request(site.origin + path, self.parse_sitemap, priority=25, probe=True)
+            yield from self._once(site.origin + path, self.parse_sitemap, "sitemap", priority=25, probe=True)
 
-    def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+    async def parse_sitemap(self, response: Response) -> AsyncIterator[Any]:
         here = self._to_real(response.url)
-        entries = parse_sitemap(response.body)
+        read = partial(parse_sitemap, max_urls=self.max_sitemap_urls, max_bytes=self.max_sitemap_bytes)
+        entries = await self.pool.run(read, response.body)
+        if isinstance(entries, ExtractFailure):
+            yield self._outcome(here, "error", entries.reason, detail=entries.detail, status=response.status)
+            return
         if entries is None:
             self.logger.warning("not a sitemap: %s", here)
             self._count("discovery/bad_sitemap")
+            yield self._outcome(here, "error", "bad_sitemap", status=response.status)
             return
+        if entries.dropped:
+            self._count("discovery/sitemap_urls_over_cap", entries.dropped)
+            self.logger.warning("sitemap %s: %d entries past the cap of %d not read", here, entries.dropped,
+                                self.max_sitemap_urls)
         for url in entries.sitemaps:
             real = self._to_real(urljoin(here, url))
             if self._site_of(real) and self.is_wanted_sitemap(real):
-                yield self._request(real, self.parse_sitemap, priority=25)
-        fresh = [urljoin(here, page.url) for page in entries.pages if not self._too_old(page.newest_date)]
+                for request in self._once(real, self.parse_sitemap, "sitemap", priority=25):
+                    yield request
+        fresh = [(urljoin(here, page.url), page.newest_date, False) for page in entries.pages
+                 if not self._too_old(page.newest_date)]
         self._count_skipped(len(entries.pages) - len(fresh))
-        yield from self._article_requests(fresh, "sitemap")
+        self._admit(fresh, f"sitemap:{here}")
+        for item in self._flush_discovered():
+            yield item
 
-    def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
-        entries = feed_entries(response.body, self._to_real(response.url))
+    async def parse_feed(self, response: Response) -> AsyncIterator[Any]:
+        here = self._to_real(response.url)
+        entries = await self.pool.run(feed_entries, response.body, here)
+        if isinstance(entries, ExtractFailure):
+            yield self._outcome(here, "error", entries.reason, detail=entries.detail, status=response.status)
+            return
         if entries is None:
-            self.logger.warning("not a feed: %s", self._to_real(response.url))
+            self.logger.warning("not a feed: %s", here)
             self._count("discovery/bad_feed")
             return
-        fresh = [entry.url for entry in entries if not self._too_old(entry.published)]
+        fresh = [(entry.url, entry.published, True) for entry in entries if not self._too_old(entry.published)]
         self._count_skipped(len(entries) - len(fresh))
-        yield from self._article_requests(fresh, "feed")
+        self._admit(fresh, f"feed:{here}")
+        for item in self._flush_discovered():
+            yield item
 
     def _count_skipped(self, count: int) -> None:
         if count:
             self.crawler.stats.inc_value("harvester/discovery/skipped_before_since", count)
 
-    def parse_listing(self, response: Response, depth: int) -> Iterator[scrapy.Request]:
-        links, feeds = page_links(response.body, self._to_real(response.url))
+    async def parse_listing(self, response: Response, depth: int) -> AsyncIterator[Any]:
+        here = self._to_real(response.url)
+        found = await self.pool.run(page_links, response.body, here, self.max_page_links)
+        if isinstance(found, ExtractFailure):
+            yield self._outcome(here, "error", found.reason, detail=found.detail, status=response.status)
+            return
+        links, feeds = found
         for feed in feeds:
             real = self._to_real(feed)
             if self._site_of(real):
-                yield self._request(real, self.parse_feed, priority=20)
-        yield from self._article_requests(links, "listing")
+                for request in self._once(real, self.parse_feed, "feed", priority=20):
+                    yield request
+        self._admit(((link, None, True) for link in links), "listing")
+        for item in self._flush_discovered():
+            yield item
         if depth >= self.listing_depth:
             return
         for link in links:
             real = clean_url(self._to_real(link))
             if self._site_of(real) and self.is_listing_url(real) and not self.is_article_url(real):
-                yield self._request(real, self.parse_listing, priority=10, depth=depth + 1)
-        following = self.next_listing_page(self._to_real(response.url))
+                for request in self._once(real, self.parse_listing, "listing", priority=10, depth=depth + 1):
+                    yield request
+        following = self.next_listing_page(here)
         if following and any(self.is_article_url(clean_url(self._to_real(link))) for link in links):
-            yield self._request(following, self.parse_listing, priority=10, probe=True, depth=depth + 1)
-
-    def _article_requests(self, urls: Iterable[str], channel: str) -> Iterator[scrapy.Request]:
-        for url in urls:
-            real = clean_url(self._to_real(url))
-            if not self._site_of(real) or not self.is_article_url(real):
-                continue
-            key = self.article_key(real)
-            if key in self._seen_articles:
-                continue
-            self._seen_articles.add(key)
-            self._count(f"discovery/{channel}")
-            yield self._request(real, self.parse_article, priority=0, article=True)
+            for request in self._once(following, self.parse_listing, "listing", priority=10, probe=True,
+                                      depth=depth + 1):
+                yield request
 
     # --- articles -----------------------------------------------------------------------------
 
-    def parse_article(self, response: Response) -> Iterator[ArticleItem | FetchOutcomeItem | scrapy.Request]:
+    async def parse_article(self, response: Response) -> AsyncIterator[Any]:
+        try:
+            async for item in self._article_items(response):
+                yield item
+        finally:
+            self._article_done(response.request)
+
+    async def _article_items(self, response: Response) -> AsyncIterator[Any]:
         real_url = self._to_real(response.url)
+        site = self.site_key(real_url)
         unchanged = response.meta.get(OUTCOME_META)
         if unchanged:  # a known article re-checked: 304, or the very bytes stored last time
             yield FetchOutcomeItem(
-                site=self.site_key(real_url), url=real_url, fetched_at=datetime.now(UTC), outcome=unchanged,
+                site=site, url=real_url, fetched_at=datetime.now(UTC), outcome=unchanged,
                 reason="http_304" if response.status == 304 else "content_hash", status=response.status,
                 size=len(response.body),
             )
             return
         if self.follow_article_links:
-            links, _ = page_links(response.body, real_url)
-            yield from self._article_requests(links, "article_links")
-        result = extract(response.body, real_url, self.rules)
+            found = await self.pool.run(page_links, response.body, real_url, self.max_page_links)
+            if not isinstance(found, ExtractFailure):
+                self._admit(((link, None, True) for link in found[0]), "article_links")
+                for item in self._flush_discovered():
+                    yield item
+        content_type = response.headers.get(b"Content-Type")
+        job = PageJob(
+            body=response.body,
+            url=real_url,
+            content_type=content_type.decode("latin-1") if content_type else None,
+            rules=self.rules,
+        )
+        extracted = await self.pool.extract(job)
         fetched_at = datetime.now(UTC)
-        site = self.site_key(real_url)
+        if isinstance(extracted, ExtractFailure):
+            self._count(f"error/{extracted.reason}")
+            self.logger.warning("not extracted [%s]: %s (%s)", extracted.reason, real_url, extracted.detail)
+            yield FetchOutcomeItem(
+                site=site, url=real_url, fetched_at=fetched_at, outcome="error", reason=extracted.reason,
+                detail=extracted.detail, status=response.status, size=len(response.body),
+            )
+            return
+        result = extracted.result
         if isinstance(result, Article):
             self._count("articles_extracted")
             yield ArticleItem(
@@ -268,6 +424,8 @@ class SiteSpider(scrapy.Spider):
                 status=response.status,
                 raw_body=response.body,
                 headers=_headers(response),
+                body_sha256=extracted.body_sha256,
+                raw_zlib=extracted.raw_zlib,
             )
             return
         self._count(f"non_article/{result.page_class.value}")
@@ -276,39 +434,51 @@ class SiteSpider(scrapy.Spider):
             site=site, url=real_url, fetched_at=fetched_at, outcome="not_article",
             reason=result.page_class.value, detail=result.reason, status=response.status, size=len(response.body),
             etag=_header(response, b"ETag"), last_modified=_header(response, b"Last-Modified"),
-            body_sha256=hashlib.sha256(response.body).hexdigest(),
+            body_sha256=extracted.body_sha256,
+        )
+
+    def _outcome(
+        self, url: str, outcome: str, reason: str, *, detail: str = "", status: int | None = None,
+        article: bool = False,
+    ) -> FetchOutcomeItem:
+        """A fetch_log row for ``url``; ``article``: the URL's url_state row is updated too."""
+        return FetchOutcomeItem(
+            site=self.site_key(url) if article else None, url=url, fetched_at=datetime.now(UTC),
+            outcome=outcome, reason=reason, detail=detail, status=status,
         )
 
     def on_error(self, failure: Failure) -> Iterator[scrapy.Request | FetchOutcomeItem]:
         request = failure.request  # type: ignore[attr-defined]
-        if failure.check(IgnoreRequest) and request.meta.get(SKIPPED_META):
-            return  # a known article outside the re-check window: counted by the middleware
+        article = bool(request.meta.get(ARTICLE_META))
+        try:
+            if failure.check(IgnoreRequest) and request.meta.get(SKIPPED_META):
+                return  # a known article outside the re-check window: counted by the middleware
+            yield from self._failed(failure, request, article)
+        finally:
+            self._article_done(request)
+
+    def _failed(self, failure: Failure, request: scrapy.Request, article: bool) -> Iterator[Any]:
         url = self._to_real(request.url)
-        status: int | None = None
-        if failure.check(HttpError):
-            status = failure.value.response.status
-            reason = f"http_{status}"
-        elif failure.check(DNSLookupError):
-            reason = "dns"
-        elif failure.check(TimeoutError, TCPTimedOutError):
-            reason = "timeout"
-        else:
-            reason = type(failure.value).__name__
-        if request.callback == self.parse_robots and reason.startswith("http_4"):
+        reason, status = failure_reason(failure)
+        if request.callback == self.parse_robots and (reason.startswith("http_4") or reason == "robots_disallow"):
             self.logger.info("no robots.txt at %s; probing fallback sitemaps", url)
             yield from self._sitemap_probes(url)
             return
-        if request.meta.get("harvester_probe") and reason.startswith("http_4"):
+        if request.meta.get(PROBE_META) and reason.startswith("http_4"):
             self.logger.info("probe missed [%s]: %s", reason, url)
             self._count("discovery/probe_missed")
             return
-        self._count(f"error/{reason}")
-        self.logger.warning("fetch failed [%s]: %s", reason, url)
-        if request.callback == self.parse_article:
-            yield FetchOutcomeItem(
-                site=self.site_key(url), url=url, fetched_at=datetime.now(UTC), outcome="error",
-                reason=reason, detail=str(failure.value), status=status,
-            )
+        skipped = reason in NOT_FETCHED_BY_RULE
+        if skipped:
+            self._count(f"skipped/{reason}")
+            self.logger.info("not fetched [%s]: %s (%s)", reason, url, failure.value)
+        else:
+            self._count(f"error/{reason}")
+            self.logger.warning("fetch failed [%s]: %s", reason, url)
+        yield self._outcome(
+            url, "skipped" if skipped else "error", reason, detail=str(failure.value)[:500], status=status,
+            article=article and not skipped,
+        )
 
 
 def _headers(response: Response) -> dict[str, str]:
@@ -323,3 +493,46 @@ def _headers(response: Response) -> dict[str, str]:
 def _header(response: Response, name: bytes) -> str | None:
     value = response.headers.get(name)
     return value.decode("latin-1") if value else None
+
+
+class _ShutdownWatch:
+    """Notices a stop request (Ctrl-C, SIGTERM, ``CloseSpider``) within ``interval`` seconds and
+    stops waiting for pages still being extracted, so that a shutdown never waits on them."""
+
+    def __init__(self, spider: SiteSpider, interval: float = 0.25) -> None:
+        from twisted.internet import task
+
+        self.spider = spider
+        self._call = task.LoopingCall(self._check)
+        self._call.start(interval, now=False)
+
+    def _check(self) -> None:
+        engine = self.spider.crawler.engine
+        slot = getattr(engine, "_slot", None) if engine is not None else None
+        stopping = engine is None or not engine.running or (slot is not None and slot.closing is not None)
+        if stopping:
+            cancelled = self.spider.pool.cancel_pending()
+            if cancelled:
+                self.spider.logger.info("shutdown: %d page(s) left unextracted (fetched again next run)", cancelled)
+            self.stop()
+
+    def stop(self) -> None:
+        if self._call.running:
+            self._call.stop()
+
+
+def _recover_jobdir(jobdir: str | None, logger: Any) -> None:
+    """Set aside a JOBDIR request queue that a killed run left behind.
+
+    Scrapy writes a queue's index (``active.json``) only when a run closes cleanly, so after a
+    ``kill -9`` the queue cannot be resumed: its requests would be lost or replayed half. The
+    next run starts that queue afresh instead; the articles the killed run discovered but did
+    not fetch are pending in the store's ``url_state`` and are taken up from there.
+    """
+    if not jobdir:
+        return
+    queue = Path(jobdir) / "requests.queue"
+    if queue.is_dir() and not (queue / "active.json").exists() and any(queue.iterdir()):
+        logger.warning("JOBDIR %s was left by a killed run and cannot be resumed; its request queue is "
+                       "dropped and the run recovers from the store", jobdir)
+        shutil.rmtree(queue, ignore_errors=True)

@@ -27,12 +27,19 @@ class StatsFile:
             raise NotConfigured("HARVESTER_STATS_FILE not set")
         extension = cls(crawler, path)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
         return extension
 
     def spider_closed(self, spider: Any, reason: str) -> None:
+        self.name = spider.name
+        self.reason = reason
+
+    def engine_stopped(self) -> None:
+        """Written once the engine stopped: after the store has completed the run (its counts)."""
+        name = getattr(self, "name", None) or self.crawler.spidercls.name
         stats = dict(self.crawler.stats.get_stats())
-        stats["finish_reason"] = reason
-        path = Path(self.path_template % {"name": spider.name})
+        stats["finish_reason"] = getattr(self, "reason", None) or stats.get("finish_reason", "unknown")
+        path = Path(self.path_template % {"name": name})
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(stats, default=_json_default, indent=1, sort_keys=True), encoding="utf-8")
 

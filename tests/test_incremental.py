@@ -58,7 +58,7 @@ class Mirror:
         return {
             url: (outcome, reason)
             for url, outcome, reason in self.rows(
-                "SELECT url, outcome, reason FROM fetch_log WHERE run_id = :id AND outcome NOT IN ('discovery', 'error')",
+                "SELECT url, outcome, reason FROM fetch_log WHERE run_id = :id AND outcome NOT IN ('discovery', 'error', 'skipped')",
                 id=run_id,
             )
         }

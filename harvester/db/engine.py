@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import create_engine, event
@@ -11,6 +13,13 @@ from sqlalchemy.engine import Connection, Engine
 from harvester.db.url import is_sqlite_file, redact_url
 
 log = logging.getLogger(__name__)
+
+#: How long a SQLite connection waits for another process's write lock before failing.
+SQLITE_BUSY_SECONDS = 30.0
+#: Execution option of write transactions: on SQLite they begin with BEGIN IMMEDIATE.
+WRITE_OPTION = "harvester_write"
+#: Execution option of read-only work (the default; named for clarity at call sites).
+READ_ONLY = {"harvester_read_only": True}
 
 
 def make_engine(url: str, *, sqlite_foreign_keys: bool = True) -> Engine:
@@ -22,7 +31,9 @@ def make_engine(url: str, *, sqlite_foreign_keys: bool = True) -> Engine:
     skips it for SELECT and DDL. The password is never logged (SQLAlchemy's own repr and
     our log lines hide it).
     """
-    engine = create_engine(url)
+    sqlite = url.startswith("sqlite")
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS} if sqlite else {},
+                           pool_pre_ping=not sqlite)
     log.debug("database engine for %s", redact_url(url))
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine, foreign_keys=sqlite_foreign_keys, wal=is_sqlite_file(url))
@@ -45,4 +56,23 @@ def _configure_sqlite(engine: Engine, *, foreign_keys: bool, wal: bool) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # Write transactions (``writing``) take the write lock when they begin (BEGIN IMMEDIATE):
+        # waiting for it honours the busy timeout, whereas a deferred transaction that upgrades to
+        # writing fails at once with "database is locked" when another process writes.
+        write = connection.get_execution_options().get(WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def reading(engine: Engine) -> Connection:
+    """A connection for read-only work (``with reading(engine) as conn:``): never takes a write lock."""
+    return engine.connect().execution_options(**READ_ONLY)
+
+
+@contextmanager
+def writing(engine: Engine) -> Iterator[Connection]:
+    """A write transaction (``with writing(engine) as conn:``), committed at the end, rolled back
+    on an exception; on SQLite it holds the write lock from its first statement."""
+    with engine.connect() as conn:
+        conn.execution_options(**{WRITE_OPTION: True})
+        with conn.begin():
+            yield conn

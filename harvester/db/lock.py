@@ -9,6 +9,7 @@ and needs no lock. Locks are never waited for: a held lock means "skip this run"
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 from collections.abc import Iterable
@@ -23,8 +24,15 @@ from sqlalchemy.engine import Connection, Engine
 _KEY_PREFIX = "harvester:site:"
 
 
+#: What ``RunLock.check`` found: still held, taken again after its connection was lost, or lost
+#: to another run (the run must stop).
+HELD, REACQUIRED, LOST, DOWN = "held", "reacquired", "lost", "down"  # down: cannot tell yet (server away)
+
+
 class RunLock(Protocol):
     def release(self) -> None: ...
+
+    def check(self) -> str: ...
 
 
 def advisory_key(site: str) -> int:
@@ -34,28 +42,78 @@ def advisory_key(site: str) -> int:
 
 
 class _PostgresLock:
-    def __init__(self, conn: Connection, keys: list[int]) -> None:
+    """Session advisory locks on one dedicated connection. If that connection is lost (a server
+    restart), so are the locks: ``check`` notices and takes them again on a new connection, unless
+    another run got them first."""
+
+    def __init__(self, conn: Connection, keys: list[int], engine: Engine | None = None) -> None:
         self._conn = conn
         self._keys = keys
+        self._engine = engine
+
+    def check(self) -> str:
+        try:
+            self._conn.execute(text("SELECT 1")).scalar_one()
+            return HELD
+        except Exception:  # noqa: BLE001 - the connection (and with it the lock) is gone
+            pass
+        with contextlib.suppress(Exception):
+            self._conn.invalidate()
+            self._conn.close()
+        if self._engine is None:
+            return LOST
+        try:
+            conn = self._engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        except Exception:  # noqa: BLE001 - the server is still away: nobody can take the lock meanwhile
+            return DOWN
+        taken: list[int] = []
+        try:
+            for key in self._keys:
+                if not conn.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": key}).scalar_one():
+                    raise _Taken
+                taken.append(key)
+        except _Taken:
+            _PostgresLock(conn, taken).release()
+            return LOST
+        except Exception:  # noqa: BLE001
+            _PostgresLock(conn, taken).release()
+            return DOWN
+        self._conn = conn
+        return REACQUIRED
 
     def release(self) -> None:
+        """Let go; never raises (a lock whose connection is gone is released already)."""
         try:
             for key in self._keys:
                 self._conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+        except Exception:  # noqa: BLE001
+            pass
         finally:
-            self._conn.close()
+            with contextlib.suppress(Exception):
+                self._conn.close()
+
+
+class _Taken(Exception):
+    """Another run holds a lock."""
 
 
 class _FileLocks:
     def __init__(self, locks: list[FileLock]) -> None:
         self._locks = locks
 
+    def check(self) -> str:
+        return HELD  # the operating system holds a file lock for as long as the process lives
+
     def release(self) -> None:
         for lock in reversed(self._locks):
-            lock.release()
+            with contextlib.suppress(Exception):
+                lock.release()
 
 
 class _NoLock:
+    def check(self) -> str:
+        return HELD
+
     def release(self) -> None:
         return None
 
@@ -93,7 +151,7 @@ def _try_postgres(engine: Engine, names: list[str]) -> RunLock | None:
     except BaseException:
         _PostgresLock(conn, taken).release()
         raise
-    return _PostgresLock(conn, taken)
+    return _PostgresLock(conn, taken, engine)
 
 
 def _try_files(database: str, names: list[str]) -> RunLock | None:

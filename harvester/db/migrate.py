@@ -19,16 +19,20 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import text, inspect
 from sqlalchemy.engine import Connection, Engine
 
 import migrations
-from harvester.db.engine import make_engine
+from harvester.db.engine import make_engine, reading, writing
 
 UPGRADE_COMMAND = "harvester db upgrade"
 VERSION_TABLE = "alembic_version"
 
 _Command = Callable[[Config], None]
+
+
+#: PostgreSQL advisory lock held while the schema is checked or created (two crawls starting at once).
+SCHEMA_LOCK_KEY = 0x68617276  # "harv"
 
 
 class SchemaOutdated(Exception):
@@ -96,7 +100,7 @@ def current_revision(engine: Engine | Connection) -> str | None:
     """The revision the database is at, or None when it has never been migrated."""
     if isinstance(engine, Connection):
         return MigrationContext.configure(engine).get_current_revision()
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
 
@@ -118,7 +122,9 @@ def ensure_schema(engine: Engine) -> None:
     existing database is an explicit step (``harvester db upgrade``), never a side effect.
     """
     head = head_revision()
-    with engine.begin() as conn:
+    with writing(engine) as conn:  # SQLite: BEGIN IMMEDIATE, so two processes starting at once take turns
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
         tables = set(inspect(conn).get_table_names()) - {VERSION_TABLE}
         revision = MigrationContext.configure(conn).get_current_revision()
         if revision == head:
@@ -148,7 +154,7 @@ def _run_command(url: str, run: _Command) -> None:
     # otherwise cascade or fail on rows pointing at them. They are checked before commit.
     engine = make_engine(url, sqlite_foreign_keys=False)
     try:
-        with engine.begin() as conn:
+        with writing(engine) as conn:
             _migrate_on(conn, run)
             _check_foreign_keys(conn)
     finally:

@@ -197,7 +197,11 @@ class CrawlRun(Base):
     site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"), index=True)
     started_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
-    status: Mapped[str] = mapped_column(String(64))  # "running", then Scrapy's finish reason; "skipped": lock held
+    # "running"; then "finished" (everything extracted was stored), "shutdown" (stopped by a signal),
+    # "failed" (articles could not be stored, or no page could be fetched: see status_detail),
+    # "crashed" (the process died; closed by a later run, finished_at unknown), "skipped" (lock held),
+    # or another Scrapy finish reason (e.g. "closespider_timeout")
+    status: Mapped[str] = mapped_column(String(64))
     pages_fetched: Mapped[int] = mapped_column(Integer, default=0)
     articles_new: Mapped[int] = mapped_column(Integer, default=0)
     articles_changed: Mapped[int] = mapped_column(Integer, default=0)
@@ -206,6 +210,25 @@ class CrawlRun(Base):
     non_articles_by_class: Mapped[str] = mapped_column(Text, default="{}")  # JSON: class -> count
     errors: Mapped[int] = mapped_column(Integer, default=0)
     errors_by_reason: Mapped[str] = mapped_column(Text, default="{}")  # JSON: reason -> count
+    status_detail: Mapped[str | None] = mapped_column(Text)  # why a run failed or was closed as crashed
+    hostname: Mapped[str | None] = mapped_column(String(255))  # where the run's process ran
+    pid: Mapped[int | None] = mapped_column(Integer)  # the run's process id there
+
+
+class SpoolMark(Base):
+    """How far the store writer got in one spool file: records up to ``seq`` are in the database.
+
+    Written in the same transaction as the records, so a replayed spool never writes a record twice.
+    A row goes away with its spool file once the file has been written whole.
+    """
+
+    __tablename__ = "spool_marks"
+
+    spool: Mapped[str] = mapped_column(String(255), primary_key=True)  # the spool file's name
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id", ondelete="SET NULL"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)  # every record up to here is written
+    done: Mapped[str | None] = mapped_column(Text)  # JSON list of records beyond ``seq`` written already
+    updated_at: Mapped[datetime]
 
 
 class FetchLog(Base):
@@ -258,6 +281,42 @@ class UrlState(Base):
     article_id: Mapped[int | None] = mapped_column(
         ForeignKey("articles.id", ondelete="SET NULL"), index=True
     )
+
+
+class SiteBoilerplate(Base):
+    """A block (body paragraph) that recurs on a site's pages, learned while crawling.
+
+    One row per (site, block key, place): on how many distinct pages of the site the block was
+    seen there, when first and last, and one sample of its text. A row is kept once a block is
+    seen on two pages; whether it is boilerplate now follows from the thresholds (see
+    ``harvester.extraction.learned``). ``first_page_no`` is how many of the site's pages had been
+    observed before the block first appeared (the start of the pages its share is taken over).
+    """
+
+    __tablename__ = "site_boilerplate"
+    __table_args__ = (UniqueConstraint("site_id", "block_key", "position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    block_key: Mapped[str] = mapped_column(String(16))  # harvester.extraction.learned.block_key
+    position: Mapped[str] = mapped_column(String(8))  # head, middle, tail
+    sample_text: Mapped[str] = mapped_column(Text)
+    pages_seen: Mapped[int] = mapped_column(Integer)
+    first_page_no: Mapped[int] = mapped_column(Integer)
+    first_seen: Mapped[datetime]
+    last_seen: Mapped[datetime]
+
+
+class BoilerplatePage(Base):
+    """A page observed for learning a site's boilerplate (each counts once, however often fetched)."""
+
+    __tablename__ = "site_boilerplate_pages"
+    __table_args__ = (UniqueConstraint("site_id", "url"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    url: Mapped[str] = mapped_column(Text)  # the article's canonical URL
+    observed_at: Mapped[datetime]
 
 
 class ArticleSignature(Base):

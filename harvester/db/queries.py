@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.engine import Connection, Engine, RowMapping
 
+from harvester.db.engine import reading
 from harvester.db.tables import (
     ARTICLE_AUTHORS,
     ARTICLE_TAGS,
@@ -156,7 +157,7 @@ def iter_articles(
     new or changed at or after that instant (``last_changed_at``). Rows are streamed in
     batches.
     """
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         result = conn.execution_options(yield_per=BATCH_SIZE).execute(_export_query(site, since))
         for batch in result.mappings().partitions():
             ids = [row["id"] for row in batch]
@@ -202,7 +203,7 @@ def iter_revisions(
         query = query.where(SITES.c.key == site)
     if since is not None:
         query = query.where(REVISIONS.c.fetched_at >= since)
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         result = conn.execution_options(yield_per=BATCH_SIZE).execute(query)
         for row in result.mappings():
             yield {
@@ -240,5 +241,5 @@ def site_summary(engine: Engine) -> list[tuple[str, int, int]]:
         .group_by(SITES.c.id, SITES.c.key)
         .order_by(SITES.c.key)
     )
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         return [(key, int(count), int(words)) for key, count, words in conn.execute(query)]

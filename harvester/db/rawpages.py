@@ -19,11 +19,31 @@ COMPRESSION = "zlib"
 
 @dataclass(frozen=True)
 class RawResponse:
-    """What the server sent: the body as bytes, the status and the response headers."""
+    """What the server sent: the body as bytes, the status and the response headers.
+
+    A crawl passes the body already compressed (``compressed``, with its ``size`` and
+    ``sha256``), as the extraction worker made it, and ``body`` empty: the store writer then
+    does no compression of its own.
+    """
 
     body: bytes
     status: int = 200
     headers: Mapping[str, str] = field(default_factory=dict)
+    compressed: bytes | None = None  # zlib of the body
+    size: int | None = None  # of the body
+    sha256: str | None = None  # of the body
+
+    @property
+    def length(self) -> int:
+        return self.size if self.size is not None else len(self.body)
+
+    @property
+    def digest(self) -> str:
+        return self.sha256 or hashlib.sha256(self.body).hexdigest()
+
+    @property
+    def zlib_body(self) -> bytes:
+        return self.compressed if self.compressed is not None else compress(self.body)
 
 
 @dataclass(frozen=True)
@@ -61,9 +81,9 @@ def insert_raw_page(
             status=raw.status,
             headers=json.dumps(dict(raw.headers), ensure_ascii=False, sort_keys=True),
             compression=COMPRESSION,
-            body=compress(raw.body),
-            size=len(raw.body),
-            sha256=hashlib.sha256(raw.body).hexdigest(),
+            body=raw.zlib_body,
+            size=raw.length,
+            sha256=raw.digest,
         )
         .returning(RAW_PAGES.c.id)
     ).scalar_one()

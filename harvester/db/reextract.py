@@ -4,6 +4,8 @@ For every article whose newest revision has an archived page, the page is extrac
 and saved as a re-extraction (``ArticleStore.save_on(origin="reextract")``): nothing is
 written when the output is unchanged, a revision when the content hash changed, an in-place
 update of the newest revision when only metadata changed. One transaction per article.
+Boilerplate learned from the article's site (``site_boilerplate``) is stripped from the new
+output, as a crawl would strip it.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from datetime import datetime
 from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Engine
 
+from harvester.db.engine import reading, writing
+from harvester.db.boilerplate import LearnedStripper
 from harvester.db.rawpages import read_raw_page
 from harvester.db.store import ArticleStore, FetchedArticle
 from harvester.db.tables import ARTICLES, RAW_PAGES, REVISIONS, SITES
@@ -26,6 +30,8 @@ log = logging.getLogger(__name__)
 
 #: (site key, page bytes, URL it was fetched from) -> extraction result
 Extractor = Callable[[str, bytes, str], ExtractionResult]
+#: (site key, article) -> the article without the site's learned boilerplate
+Stripper = Callable[[str, Article], Article]
 
 
 @dataclass
@@ -69,11 +75,16 @@ def reextract(
     *,
     site: str | None = None,
     since: datetime | None = None,
+    learned: Stripper | None = None,
 ) -> ReextractReport:
-    """Re-extract the archived pages of ``site`` (all sites by default) fetched since ``since``."""
+    """Re-extract the archived pages of ``site`` (all sites by default) fetched since ``since``.
+
+    ``learned`` strips learned boilerplate (default: what the store learned, default thresholds).
+    """
     report = ReextractReport()
     engine: Engine = store.engine
-    with engine.connect() as conn:
+    strip = learned if learned is not None else LearnedStripper(engine)
+    with reading(engine) as conn:
         targets = conn.execute(_latest_with_page(site, since)).all()
     for target in targets:
         if target.raw_page_id is None:
@@ -81,20 +92,21 @@ def reextract(
             continue
         report.examined += 1
         try:
-            _one(store, extractor, target, report)
+            _one(store, extractor, strip, target, report)
         except Exception as exc:  # noqa: BLE001 - one bad page does not stop the others
             log.warning("re-extraction failed for %s: %s", target.url, exc)
             report.refused.append((target.url, f"error: {type(exc).__name__}: {exc}"))
     return report
 
 
-def _one(store: ArticleStore, extractor: Extractor, target, report: ReextractReport) -> None:  # type: ignore[no-untyped-def]
-    with store.engine.begin() as conn:
+def _one(store: ArticleStore, extractor: Extractor, strip: Stripper, target, report: ReextractReport) -> None:  # type: ignore[no-untyped-def]
+    with writing(store.engine) as conn:
         raw = read_raw_page(conn, target.raw_page_id)
         result = extractor(target.site, raw.body, raw.url)
         if not isinstance(result, Article):
             report.refused.append((target.url, f"not an article now: {result.page_class.value}"))
             return
+        result = strip(target.site, result)
         errors = validation_errors(result)
         if errors:
             report.refused.append((target.url, "invalid: " + "; ".join(str(e) for e in errors)))

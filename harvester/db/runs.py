@@ -6,6 +6,8 @@ A run's counts are computed from its fetch log when it finishes, so the two alwa
 from __future__ import annotations
 
 import json
+import os
+import socket
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection, Engine
 
+from harvester.db.engine import reading, writing
 from harvester.db.store import site_id
 from harvester.db.tables import CRAWL_RUNS, FETCH_LOG
 from harvester.db.urlstate import Validators
@@ -21,6 +24,9 @@ from harvester.db.urlstate import Validators
 STORED, UNCHANGED, NOT_ARTICLE, INVALID, ERROR = "stored", "unchanged", "not_article", "invalid", "error"
 DISCOVERY = "discovery"  # robots.txt, sitemap, feed or listing page (reason: the channel)
 NOT_MODIFIED = "not_modified"  # a conditional re-check answered 304 (reason: http_304)
+SKIPPED_BY_RULE = "skipped"  # not fetched by a rule: robots.txt, off-site, bad scheme (reason says which)
+#: crawl_runs.status values set by the harvester (others are Scrapy finish reasons)
+RUNNING, FINISHED, SHUTDOWN, FAILED, CRASHED = "running", "finished", "shutdown", "failed", "crashed"
 #: crawl_runs.status of a run that found its site's lock held and did nothing
 SKIPPED = "skipped"
 
@@ -45,9 +51,21 @@ class FetchOutcome:
     validators: Validators = Validators()
 
 
+@dataclass(frozen=True)
+class RunEnd:
+    """How a run ended, spooled like the run's items so that the row is completed even when the
+    database is down at the end of the run (the next run replays it)."""
+
+    run_id: int
+    finished_at: datetime
+    status: str
+    pages_fetched: int
+    detail: str | None = None
+
+
 def start_run(engine: Engine, spider: str, started_at: datetime) -> int:
     """Write the ``crawl_runs`` row of a starting run (status "running") and return its id."""
-    return _insert_run(engine, spider, started_at, status="running", finished_at=None)
+    return _insert_run(engine, spider, started_at, status=RUNNING, finished_at=None)
 
 
 def record_skipped_run(engine: Engine, spider: str, at: datetime) -> int:
@@ -56,7 +74,7 @@ def record_skipped_run(engine: Engine, spider: str, at: datetime) -> int:
 
 
 def _insert_run(engine: Engine, spider: str, started_at: datetime, *, status: str, finished_at: datetime | None) -> int:
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         return conn.execute(
             CRAWL_RUNS.insert()
             .values(
@@ -73,6 +91,8 @@ def _insert_run(engine: Engine, spider: str, started_at: datetime, *, status: st
                 non_articles_by_class="{}",
                 errors=0,
                 errors_by_reason="{}",
+                hostname=socket.gethostname()[:255],
+                pid=os.getpid(),
             )
             .returning(CRAWL_RUNS.c.id)
         ).scalar_one()
@@ -107,17 +127,71 @@ def log_fetch(
 
 
 def finish_run(
-    engine: Engine, run_id: int, *, finished_at: datetime, status: str, pages_fetched: int
+    engine: Engine, run_id: int, *, finished_at: datetime | None, status: str, pages_fetched: int | None = None,
+    detail: str | None = None,
 ) -> dict[str, object]:
     """Complete the run's row: end time, status and the counts from its fetch log."""
-    with engine.begin() as conn:
-        counts = run_counts(conn, run_id)
-        conn.execute(
-            update(CRAWL_RUNS)
-            .where(CRAWL_RUNS.c.id == run_id)
-            .values(finished_at=finished_at, status=status, pages_fetched=pages_fetched, **counts)
-        )
+    with writing(engine) as conn:
+        return finish_run_on(conn, run_id, finished_at=finished_at, status=status, pages_fetched=pages_fetched,
+                             detail=detail)
+
+
+def finish_run_on(
+    conn: Connection, run_id: int, *, finished_at: datetime | None, status: str, pages_fetched: int | None = None,
+    detail: str | None = None,
+) -> dict[str, object]:
+    counts = run_counts(conn, run_id)
+    if pages_fetched is None:  # not known (a crashed run): the pages its fetch log holds
+        pages_fetched = int(conn.execute(
+            select(func.count()).select_from(FETCH_LOG).where(FETCH_LOG.c.run_id == run_id, FETCH_LOG.c.status_code.is_not(None))
+        ).scalar_one())
+    conn.execute(
+        update(CRAWL_RUNS)
+        .where(CRAWL_RUNS.c.id == run_id)
+        .values(finished_at=finished_at, status=status, pages_fetched=pages_fetched, status_detail=detail, **counts)
+    )
     return counts
+
+
+def apply_run_end(conn: Connection, end: RunEnd) -> None:
+    """Complete a run's row from its spooled ``RunEnd`` (unless a later record closed it already)."""
+    finish_run_on(conn, end.run_id, finished_at=end.finished_at, status=end.status,
+                  pages_fetched=end.pages_fetched, detail=end.detail)
+
+
+def close_dead_runs(engine: Engine, spider: str, *, lock_held: bool) -> list[int]:
+    """Close the ``running`` rows of ``spider`` whose process is gone, as ``crashed``.
+
+    A row is dead when it ran on this host under a pid that no longer exists, or, when the caller
+    holds the spider's run lock (``lock_held``), whatever it says: a live run would hold the lock.
+    Its end time is unknown (NULL); its counts come from its fetch log.
+    """
+    host = socket.gethostname()[:255]
+    closed: list[int] = []
+    with writing(engine) as conn:
+        rows = conn.execute(
+            select(CRAWL_RUNS.c.id, CRAWL_RUNS.c.hostname, CRAWL_RUNS.c.pid)
+            .where(CRAWL_RUNS.c.spider == spider, CRAWL_RUNS.c.status == RUNNING)
+        ).all()
+        for run_id, hostname, pid in rows:
+            if pid == os.getpid() and hostname == host:
+                continue
+            dead = lock_held or (hostname == host and pid is not None and not _alive(pid))
+            if dead:
+                finish_run_on(conn, run_id, finished_at=None, status=CRASHED,
+                              detail="the run's process ended without completing its row (killed or crashed)")
+                closed.append(run_id)
+    return closed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def run_counts(conn: Connection, run_id: int) -> dict[str, object]:
@@ -173,6 +247,6 @@ def recent_runs(engine: Engine, *, spider: str | None = None, last: int = 20) ->
     query = select(*columns).order_by(CRAWL_RUNS.c.id.desc()).limit(max(0, last))
     if spider is not None:
         query = query.where(CRAWL_RUNS.c.spider == spider)
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         rows = conn.execute(query).all()
     return [RunRow(*row) for row in reversed(rows)]

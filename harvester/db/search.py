@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Engine
 
+from harvester.db.engine import reading
 from harvester.db.types import UTCDateTime
 
 HIGHLIGHT = ("«", "»")
@@ -100,7 +101,7 @@ def search(
     statement = text(sql).columns(published_at=UTCDateTime())
     if since is not None:
         statement = statement.bindparams(bindparam("since", type_=UTCDateTime()))
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         rows = conn.execute(statement, params).all()
     return [
         SearchHit(row.site, row.url, row.title, row.published_at, float(row.rank), row.snippet)

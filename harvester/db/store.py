@@ -26,6 +26,7 @@ from sqlalchemy import Column, Table, delete, func, select, update
 from sqlalchemy.engine import Connection, Engine, Row
 
 import harvester
+from harvester.db.engine import writing
 from harvester.db.neardup import assign_cluster
 from harvester.db.rawpages import RawResponse, insert_raw_page
 from harvester.db.tables import (
@@ -185,7 +186,7 @@ class ArticleStore:
 
     def register_site(self, key: str, name: str, base_url: str | None = None) -> None:
         """Create or update the ``sites`` row for ``key`` with its display name and base URL."""
-        with self._engine.begin() as conn:
+        with writing(self._engine) as conn:
             conn.execute(
                 insert_or_update(
                     conn,
@@ -214,7 +215,7 @@ class ArticleStore:
         ``register_site`` names it). Raises ``NaiveDatetimeError`` for naive datetimes.
         """
         page = FetchedArticle(site, article, fetched_url, fetched_at, raw)
-        with self._engine.begin() as conn:
+        with writing(self._engine) as conn:
             return self.save_on(conn, page).result
 
     def save_on(

@@ -11,11 +11,14 @@ from harvester.db.models import (
     ArticleSignature,
     ArticleSignatureBand,
     ArticleTag,
+    BoilerplatePage,
     Author,
     CrawlRun,
     FetchLog,
     RawPage,
     Site,
+    SpoolMark,
+    SiteBoilerplate,
     Tag,
     UrlState,
 )
@@ -33,3 +36,6 @@ FETCH_LOG: Table = FetchLog.__table__  # type: ignore[assignment]
 SIGNATURES: Table = ArticleSignature.__table__  # type: ignore[assignment]
 SIGNATURE_BANDS: Table = ArticleSignatureBand.__table__  # type: ignore[assignment]
 URL_STATE: Table = UrlState.__table__  # type: ignore[assignment]
+SPOOL_MARKS: Table = SpoolMark.__table__  # type: ignore[assignment]
+SITE_BOILERPLATE: Table = SiteBoilerplate.__table__  # type: ignore[assignment]
+BOILERPLATE_PAGES: Table = BoilerplatePage.__table__  # type: ignore[assignment]

@@ -22,6 +22,11 @@ def _dialect_insert(conn: Connection, table: Table) -> Any:
         ) from None
 
 
+def dialect_insert(conn: Connection, table: Table) -> Any:
+    """The dialect's ``INSERT`` construct (with ``on_conflict_do_update`` / ``excluded``) for ``table``."""
+    return _dialect_insert(conn, table)
+
+
 def insert_or_update(
     conn: Connection,
     table: Table,

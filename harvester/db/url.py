@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
+from pathlib import Path
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -44,3 +46,15 @@ def is_sqlite_file(url: str) -> bool:
     if database in ("", ":memory:"):
         return False
     return parsed.query.get("mode") != "memory"
+
+
+def default_spool_dir(url: str) -> Path:
+    """Where the crawl's spool files for the database ``url`` live (``HARVESTER_SPOOL_DIR`` overrides):
+    next to a SQLite file (``<file>.spool/``), else in the user's state directory, one folder per
+    database (named by a hash of its URL without the password)."""
+    if is_sqlite_file(url):
+        database = Path(make_url(url).database or "harvest.db")
+        return database.with_name(database.name + ".spool")
+    state = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
+    key = hashlib.sha256(redact_url(url).encode("utf-8")).hexdigest()[:16]
+    return state / "harvester" / "spool" / key

@@ -16,14 +16,20 @@ from datetime import datetime
 from sqlalchemy import func, inspect, select
 from sqlalchemy.engine import Connection, Engine
 
+from harvester.db.engine import reading
+from harvester.db.rawpages import RawResponse
 from harvester.db.store import site_id
 from harvester.db.tables import ARTICLES, SITES, URL_STATE
 from harvester.db.types import UTCDateTime
-from harvester.db.upsert import insert_or_update
+from harvester.db.upsert import insert_or_ignore, insert_or_update
 from harvester.urls import canonical_url
 
+#: A URL found by discovery and not fetched yet (its run's budget was spent, or the run died).
+PENDING = "pending"
 #: Outcomes after which a URL is not known (it is fetched again, unconditionally).
-RETRIED_OUTCOMES = frozenset({"error"})
+RETRIED_OUTCOMES = frozenset({"error", PENDING})
+#: Rows per INSERT statement when recording pending URLs.
+_PENDING_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -56,6 +62,58 @@ class Validators:
         )
 
 
+    @classmethod
+    def of_raw(cls, raw: RawResponse) -> Validators:
+        """The validators of a raw page (its hash as computed when it was fetched)."""
+        lowered = {key.lower(): value for key, value in raw.headers.items()}
+        return cls(
+            etag=lowered.get("etag") or None,
+            last_modified=lowered.get("last-modified") or None,
+            body_sha256=raw.digest if raw.length else None,
+        )
+
+
+@dataclass(frozen=True)
+class PendingUrls:
+    """Article URLs that discovery found: recorded as ``pending`` unless the store knows them."""
+
+    site: str
+    urls: tuple[tuple[str, datetime | None], ...]  # URL, the date its source gave
+    found_at: datetime
+
+
+def record_pending(conn: Connection, pending: PendingUrls) -> None:
+    """Insert a ``pending`` row for each URL that has no ``url_state`` row yet."""
+    sid = site_id(conn, pending.site)
+    rows = [
+        {
+            "site_id": sid, "url": url, "first_seen_at": pending.found_at, "last_fetched_at": pending.found_at,
+            "last_status": None, "last_outcome": PENDING,
+        }
+        for url, _ in dict.fromkeys(pending.urls)
+    ]
+    for start in range(0, len(rows), _PENDING_CHUNK):
+        conn.execute(insert_or_ignore(conn, URL_STATE, rows[start:start + _PENDING_CHUNK], conflict=["url"]))
+
+
+def load_pending(engine: Engine, site_keys: Iterable[str], limit: int) -> list[tuple[str, datetime]]:
+    """Up to ``limit`` pending URLs of the sites, the most recently found first."""
+    keys = sorted(set(site_keys))
+    if not keys or limit <= 0:
+        return []
+    with reading(engine) as conn:
+        if not inspect(conn).has_table(URL_STATE.name):
+            return []
+        rows = conn.execute(
+            select(URL_STATE.c.url, URL_STATE.c.first_seen_at)
+            .join(SITES, SITES.c.id == URL_STATE.c.site_id)
+            .where(SITES.c.key.in_(keys), URL_STATE.c.last_outcome == PENDING)
+            .order_by(URL_STATE.c.first_seen_at.desc(), URL_STATE.c.id.desc())
+            .limit(limit)
+        ).all()
+    return [(url, found) for url, found in rows]
+
+
 def body_hash(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
@@ -65,7 +123,7 @@ def load_known(engine: Engine, site_keys: Iterable[str]) -> dict[str, KnownUrl]:
     keys = sorted(set(site_keys))
     if not keys:
         return {}
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         if not inspect(conn).has_table(URL_STATE.name):
             return {}
         rows = conn.execute(

@@ -1,0 +1,231 @@
+"""Extraction off the event loop: a pool of worker processes with a time and memory budget per page.
+
+The spider hands each article response to :class:`ExtractionPool` and awaits the result; the
+event loop only downloads, schedules and hands off. The pool is pebble's ``ProcessPool``: a
+page that overruns its time budget (``HARVESTER_EXTRACT_TIMEOUT``) has its worker killed and
+replaced, and comes back as :class:`ExtractFailure` ``extract_timeout``; a page that exhausts
+the worker's address-space limit (``HARVESTER_EXTRACT_MEMORY_MB``) comes back as
+``extract_memory``; a worker that dies comes back as ``extract_crash``. The crawl goes on.
+
+``HARVESTER_EXTRACT_WORKERS`` sets the number of processes (default: the number of CPUs);
+``1`` extracts in the crawling process itself, for debugging with a plain traceback.
+
+Back-pressure needs no queue of its own: a response whose extraction is pending stays in
+Scrapy's scraper slot, and once ``SCRAPER_SLOT_MAX_ACTIVE_SIZE`` bytes are pending the engine
+stops downloading until results come back.
+
+Workers ignore SIGINT (a Ctrl-C reaches the whole process group): the crawling process decides
+when to stop, and :meth:`ExtractionPool.cancel_pending` lets a shutdown go on within a second
+whatever is being extracted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import multiprocessing
+import os
+import resource
+import signal
+import time
+import zlib
+from concurrent.futures import CancelledError, Future, TimeoutError as FutureTimeout
+from dataclasses import dataclass
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from pebble import ProcessExpired, ProcessPool
+from w3lib.encoding import html_to_unicode
+
+from harvester.extraction import ExtractionResult, SiteRules, extract
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+EXTRACT_TIMEOUT = "extract_timeout"
+EXTRACT_MEMORY = "extract_memory"
+EXTRACT_CRASH = "extract_crash"
+EXTRACT_INTERRUPTED = "extract_interrupted"
+EXTRACT_ERROR = "extract_error"
+
+
+@dataclass(frozen=True)
+class PageJob:
+    """One fetched page to extract: the bytes as received and what is needed to decode them."""
+
+    body: bytes
+    url: str  # the real-site URL
+    content_type: str | None  # the HTTP Content-Type header: its charset wins over <meta>
+    rules: SiteRules | None
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """A page's extraction result plus what the store needs of the raw page, computed in the worker."""
+
+    result: ExtractionResult
+    body_sha256: str
+    raw_zlib: bytes  # the page's bytes, zlib-compressed for the raw page archive
+    seconds: float
+
+
+@dataclass(frozen=True)
+class ExtractFailure:
+    """A page whose extraction did not complete; ``reason`` is a ``fetch_log`` reason."""
+
+    reason: str  # EXTRACT_TIMEOUT, EXTRACT_MEMORY, EXTRACT_CRASH, EXTRACT_ERROR, EXTRACT_INTERRUPTED
+    detail: str
+
+
+def decode_page(body: bytes, content_type: str | None) -> str:
+    """The page's text, decoded as a browser would: BOM, then the HTTP header's charset, then
+    ``<meta charset>``, then detection (w3lib, the same rules as Scrapy's ``response.text``)."""
+    _, text = html_to_unicode(content_type, body)
+    return text
+
+
+def run_job(job: PageJob) -> Extracted:
+    """Extract one page (runs in a worker process, or in-process with one worker)."""
+    started = time.perf_counter()
+    text = decode_page(job.body, job.content_type) if job.body else ""
+    result = extract(text, job.url, job.rules)
+    return Extracted(
+        result=result,
+        body_sha256=hashlib.sha256(job.body).hexdigest(),
+        raw_zlib=zlib.compress(job.body, 6),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _guarded(function: Callable[..., T], *args: Any) -> T | ExtractFailure:
+    """``function(*args)``; a failure comes back as a value with its reason, never as a crash."""
+    try:
+        return function(*args)
+    except MemoryError:
+        return ExtractFailure(EXTRACT_MEMORY, "the page exhausted the worker's memory budget")
+    except RecursionError:
+        return ExtractFailure(EXTRACT_ERROR, "the page is nested too deeply to process")
+    except Exception as exc:  # noqa: BLE001 - a bug or unforeseen input: recorded, the crawl goes on
+        log.exception("extraction failed")
+        return ExtractFailure(EXTRACT_ERROR, f"{type(exc).__name__}: {exc}"[:500])
+
+
+def _init_worker(memory_mb: int) -> None:
+    """Worker set-up: leave signals to the parent, load the extractor now (the first page must not
+    pay for the imports out of its time budget), cap the address space."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    import harvester.extraction.pipeline  # noqa: F401 - trafilatura, lxml, language models
+    import harvester.discovery  # noqa: F401
+    if memory_mb > 0:
+        limit = memory_mb * 1024 * 1024
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+class ExtractionPool:
+    """Extracts pages in worker processes; one pool per crawling process, shared by its crawlers."""
+
+    def __init__(self, workers: int, timeout: float, memory_mb: int) -> None:
+        self.workers = max(1, workers)
+        self.timeout = timeout
+        self.memory_mb = memory_mb
+        self._pool: ProcessPool | None = None
+        self._pending: set[asyncio.Future[Any]] = set()
+        self._closing = False
+
+    @property
+    def in_process(self) -> bool:
+        return self.workers == 1
+
+    def start(self) -> None:
+        if self.in_process or self._pool is not None:
+            return
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # the workers inherit it
+        self._pool = ProcessPool(
+            max_workers=self.workers,
+            initializer=_init_worker,
+            initargs=(self.memory_mb,),
+            context=multiprocessing.get_context("spawn"),  # no fork of a threaded, looping process
+        )
+
+    async def extract(self, job: PageJob) -> Extracted | ExtractFailure:
+        """The page's extraction, awaited off the event loop."""
+        return await self.run(run_job, job)
+
+    async def run(self, function: Callable[..., T], *args: Any) -> T | ExtractFailure:
+        """``function(*args)`` in a worker (a pure, picklable function), within the page budgets."""
+        if self._closing:
+            return ExtractFailure(EXTRACT_INTERRUPTED, "the crawl is shutting down")
+        if self._pool is None:
+            self.start()
+        if self._pool is None:  # one worker: in-process, on the event loop (debugging)
+            return _guarded(function, *args)
+        future: Future[T | ExtractFailure] = self._pool.schedule(_guarded, (function, *args), timeout=self.timeout)
+        waiting = asyncio.wrap_future(future)
+        self._pending.add(waiting)
+        try:
+            return await waiting
+        except FutureTimeout:
+            return ExtractFailure(EXTRACT_TIMEOUT, f"extraction took more than {self.timeout:g} s; worker replaced")
+        except ProcessExpired as exc:  # killed from outside (the OOM killer: SIGKILL) or crashed
+            reason = EXTRACT_MEMORY if exc.exitcode == -signal.SIGKILL else EXTRACT_CRASH
+            return ExtractFailure(reason, f"extraction worker died: {exc}")
+        except (CancelledError, asyncio.CancelledError):
+            future.cancel()
+            return ExtractFailure(EXTRACT_INTERRUPTED, "the crawl stopped before the page was extracted")
+        finally:
+            self._pending.discard(waiting)
+
+    @property
+    def pending(self) -> int:
+        return len(self._pending)
+
+    def cancel_pending(self) -> int:
+        """Stop waiting for every page in flight (a shutdown); they come back ``extract_interrupted``."""
+        self._closing = True
+        pending = list(self._pending)
+        for waiting in pending:
+            waiting.cancel()
+        return len(pending)
+
+    def close(self) -> None:
+        """Stop the workers (what is running is killed: the crawl is over)."""
+        self._closing = True
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.stop()
+            pool.join(timeout=5)
+
+
+_shared: dict[tuple[int, float, int], tuple[ExtractionPool, int]] = {}
+
+
+def acquire_pool(workers: int, timeout: float, memory_mb: int) -> ExtractionPool:
+    """The process's pool for these budgets (several crawlers in one process share it)."""
+    key = (workers, timeout, memory_mb)
+    pool, users = _shared.get(key, (None, 0))
+    if pool is None:
+        pool = ExtractionPool(workers, timeout, memory_mb)
+    _shared[key] = (pool, users + 1)
+    return pool
+
+
+def release_pool(pool: ExtractionPool) -> None:
+    """One crawler is done with ``pool``; the last one closes it."""
+    for key, (shared, users) in list(_shared.items()):
+        if shared is pool:
+            if users <= 1:
+                del _shared[key]
+                pool.close()
+            else:
+                _shared[key] = (shared, users - 1)
+            return
+    pool.close()
+
+
+def default_workers() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))

@@ -1,0 +1,101 @@
+"""Extraction in worker processes: results, and pages over their budgets recorded, never fatal."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from harvester.extraction import Article
+from harvester.workers import (
+    EXTRACT_ERROR,
+    EXTRACT_INTERRUPTED,
+    EXTRACT_MEMORY,
+    EXTRACT_TIMEOUT,
+    ExtractFailure,
+    Extracted,
+    ExtractionPool,
+    PageJob,
+    decode_page,
+)
+
+PAGE = ("<html><head><title>Harbour plan</title></head><body><article><h1>Harbour plan approved</h1>"
+        + "".join(f"<p>The council approved the harbour plan on day {n}, after a long debate about costs, "
+                  f"ferries and the fishing fleet that uses the old quay every morning.</p>" for n in range(8))
+        + "</article></body></html>")
+
+
+def slow(seconds: float) -> str:
+    time.sleep(seconds)
+    return "done"
+
+
+def hungry(mib: int) -> int:
+    return len(bytearray(mib * 1024 * 1024))
+
+
+def broken() -> None:
+    raise KeyError("a bug")
+
+
+@pytest.fixture(scope="module")
+def pool():
+    pool = ExtractionPool(workers=2, timeout=8.0, memory_mb=1024)
+    pool.start()
+    yield pool
+    pool.close()
+
+
+def run(coro):
+    return asyncio.run(coro)
+
+
+def test_a_page_is_extracted_in_a_worker(pool: ExtractionPool) -> None:
+    result = run(pool.extract(PageJob(PAGE.encode(), "https://example.com/harbour/", "text/html", None)))
+    assert isinstance(result, Extracted) and isinstance(result.result, Article)
+    assert result.result.title == "Harbour plan approved"
+    assert len(result.body_sha256) == 64 and result.raw_zlib
+
+
+def test_a_page_over_its_time_budget_is_recorded_and_the_worker_replaced(pool: ExtractionPool) -> None:
+    started = time.monotonic()
+    result = run(pool.run(slow, 60))
+    assert isinstance(result, ExtractFailure) and result.reason == EXTRACT_TIMEOUT
+    assert time.monotonic() - started < 30
+    assert run(pool.run(slow, 0)) == "done"  # the pool goes on
+
+
+def test_a_page_over_its_memory_budget_is_recorded(pool: ExtractionPool) -> None:
+    result = run(pool.run(hungry, 4096))
+    assert isinstance(result, ExtractFailure) and result.reason == EXTRACT_MEMORY
+    assert run(pool.run(hungry, 1)) == 1024 * 1024
+
+
+def test_an_exception_in_a_worker_is_a_recorded_reason(pool: ExtractionPool) -> None:
+    result = run(pool.run(broken))
+    assert isinstance(result, ExtractFailure) and result.reason == EXTRACT_ERROR and "KeyError" in result.detail
+
+
+def test_cancelling_pending_pages_answers_at_once() -> None:
+    pool = ExtractionPool(workers=2, timeout=20.0, memory_mb=1024)
+    pool.start()
+
+    async def scenario() -> tuple[object, float]:
+        task = asyncio.ensure_future(pool.run(slow, 15))
+        await asyncio.sleep(1.0)
+        started = time.monotonic()
+        pool.cancel_pending()
+        return await task, time.monotonic() - started
+
+    try:
+        result, took = run(scenario())
+    finally:
+        pool.close()
+    assert isinstance(result, ExtractFailure) and result.reason == EXTRACT_INTERRUPTED
+    assert took < 1.0
+
+
+def test_the_http_charset_wins_over_a_missing_declaration() -> None:
+    body = "<html><body><p>Café menu: 5 €</p></body></html>".encode("cp1252")
+    assert "Café menu: 5 €" in decode_page(body, "text/html; charset=windows-1252")
