@@ -67,10 +67,12 @@ def _similar(text: str, description: str | None) -> bool:
     return bool(words) and sum(w in known for w in words) / len(words) >= DESCRIPTION_MATCH
 
 
-def _in_boilerplate(el: HtmlElement) -> bool:
+def _in_boilerplate(el: HtmlElement, title_ancestors: frozenset[HtmlElement] = frozenset()) -> bool:
+    """True inside a boilerplate block; the wrappers that also hold the title are the article's own
+    region (a page-state class such as "page-hero-ad-hidden" on them says nothing about the lead)."""
     node: HtmlElement | None = el
     while node is not None:
-        if node.tag in ("body", "html"):
+        if node.tag in ("body", "html") or node in title_ancestors:
             return False
         if node.tag not in ("form", "header") and _is_generic_boilerplate(node):
             return True
@@ -84,6 +86,7 @@ def find_lead(page_body: HtmlElement, title_node: HtmlElement | None, first_para
     if title_node is None or not first_paragraph:
         return None
     prefix = first_paragraph[:PREFIX_CHARS]
+    title_ancestors = frozenset(title_node.iterancestors())
     started = False
     for el in page_body.iter():
         if el is title_node:
@@ -98,7 +101,7 @@ def find_lead(page_body: HtmlElement, title_node: HtmlElement | None, first_para
             return None  # the body begins: no lead before it
         if prefix in text:
             continue  # an ancestor of the body
-        if not (MIN_LEAD_WORDS <= count_words(text) <= MAX_LEAD_WORDS) or _in_boilerplate(el) or _in_figure(el):
+        if not (MIN_LEAD_WORDS <= count_words(text) <= MAX_LEAD_WORDS) or _in_boilerplate(el, title_ancestors) or _in_figure(el):
             continue
         if _marked(el) or _similar(text, description):
             lead = inline_text(el)
