@@ -41,3 +41,20 @@ def test_a_caption_is_never_the_lead() -> None:
     body = (f"<main><h1>Economy grew</h1><div class='media'><div class='embed-caption'>{caption}</div></div>"
             f"<div class='body'><p>{LONG}</p><p>{LONG}</p></div></main>")
     assert caption not in extracted(body, head).body
+
+
+
+def test_a_page_state_class_on_the_wrapper_of_title_and_lead_does_not_hide_the_lead() -> None:
+    import lxml.html
+
+    from harvester.extraction.lead import find_lead
+
+    dek = "Engineers might be able to protect Arctic ice by coating it with tiny glass bubbles."
+    root = lxml.html.document_fromstring(
+        f"<html><body><div class='page page-hero-ad-hidden'><main><header><h1>A heat shield for ice</h1>"
+        f"<div class='ContentHeaderDek-abc'>{dek}</div></header>"
+        f"<div class='body'><p>{LONG}</p></div></main></div><div class='ad-box'><p class='dek'>{dek} Buy now.</p></div>"
+        f"</body></html>")
+    body = root.find("body")
+    h1 = root.find(".//h1")
+    assert find_lead(body, h1, LONG, None, set()) == dek
