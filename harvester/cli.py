@@ -136,8 +136,8 @@ def _database_url(args: argparse.Namespace) -> str:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from harvester.extract import extract
-    from harvester.runner import site_rules
+    from harvester.extraction import extract
+    from harvester.extraction.registry import site_rules
 
     try:
         html = args.file.read_bytes()
@@ -228,8 +228,8 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_reextract(args: argparse.Namespace) -> int:
     from harvester.db import ArticleStore
     from harvester.db.reextract import reextract
-    from harvester.extract import SiteRules, extract
-    from harvester.runner import site_rules
+    from harvester.extraction import SiteRules, extract
+    from harvester.extraction.registry import site_rules
 
     rules: dict[str, SiteRules | None] = {}
 
@@ -243,7 +243,7 @@ def cmd_reextract(args: argparse.Namespace) -> int:
         return extract(html, url, rules[site])
 
     from harvester.db.boilerplate import LearnedStripper
-    from harvester.extract.learned import Thresholds
+    from harvester.extraction.learned import Thresholds
 
     with _opened_store(args) as engine:
         learned = LearnedStripper(engine, Thresholds.from_settings(os.environ))

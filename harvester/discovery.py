@@ -19,13 +19,9 @@ from dateutil.parser import isoparse
 from lxml import etree
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import sitemap_urls_from_robots
-from w3lib.url import url_query_cleaner
 
-# Query parameters that only track where a click came from; never part of an article's identity.
-TRACKING_PARAMETERS = (
-    "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "utm_id",
-    "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid", "ref", "ref_src",
-)
+from harvester.urls import canonical_url
+
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json", "application/json")
 
@@ -64,9 +60,8 @@ MAX_PAGE_LINKS = 5_000
 
 
 def clean_url(url: str) -> str:
-    """The URL without fragment and tracking parameters."""
-    cleaned = url_query_cleaner(url, TRACKING_PARAMETERS, remove=True, keep_fragments=False)
-    return cleaned
+    """The URL without fragment and tracking parameters: the project's one canonical form."""
+    return canonical_url(url)
 
 
 def sitemaps_in_robots(body: bytes, base_url: str) -> list[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from harvester.extract.model import Article
+from harvester.extraction.model import Article
 
 
 @dataclass

@@ -48,8 +48,8 @@ from harvester.db.writer import (
     replay_spool,
     write_records,
 )
-from harvester.extract.holdback import HoldBack
-from harvester.extract.learned import Thresholds
+from harvester.extraction.holdback import HoldBack
+from harvester.extraction.learned import Thresholds
 from harvester.handoff import Handoff
 from harvester.items import ArticleItem, DiscoveredItem, FetchOutcomeItem
 from harvester.spider_sites import site_keys

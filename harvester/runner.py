@@ -12,7 +12,7 @@ from scrapy.settings import Settings
 from scrapy.spiderloader import SpiderLoader
 from scrapy.utils.project import get_project_settings
 
-from harvester.extract.rules import SiteRules
+from harvester.extraction.rules import SiteRules
 
 # Loopback mirrors are our own servers: no need to be polite to them.
 LOOPBACK_SETTINGS: dict[str, Any] = {

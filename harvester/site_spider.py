@@ -49,7 +49,7 @@ from harvester.discovery import (
     parse_w3c_date,
     sitemaps_in_robots,
 )
-from harvester.extract import Article, SiteRules
+from harvester.extraction import Article, SiteRules
 from harvester.fetch_errors import NOT_FETCHED_BY_RULE, failure_reason
 from harvester.frontier import Frontier
 from harvester.incremental import ARTICLE_META, OUTCOME_META, SKIPPED_META

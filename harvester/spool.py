@@ -43,7 +43,7 @@ MAX_RECORD = 256 * 1024 * 1024
 #: Modules whose classes a spool record may contain.
 _ALLOWED_MODULES = (
     "harvester.db.",
-    "harvester.extract.model",
+    "harvester.extraction.model",
     "harvester.spool",
     "datetime",
     "builtins",

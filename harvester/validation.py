@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from harvester.extract.model import Article
+from harvester.extraction.model import Article
 
 
 @dataclass(frozen=True)

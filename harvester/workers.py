@@ -38,7 +38,7 @@ from typing import Any, TypeVar
 from pebble import ProcessExpired, ProcessPool
 from w3lib.encoding import html_to_unicode
 
-from harvester.extract import ExtractionResult, SiteRules, extract
+from harvester.extraction import ExtractionResult, SiteRules, extract
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -116,7 +116,7 @@ def _init_worker(memory_mb: int) -> None:
     pay for the imports out of its time budget), cap the address space."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    import harvester.extract.pipeline  # noqa: F401 - trafilatura, lxml, language models
+    import harvester.extraction.pipeline  # noqa: F401 - trafilatura, lxml, language models
     import harvester.discovery  # noqa: F401
     if memory_mb > 0:
         limit = memory_mb * 1024 * 1024

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from harvester.extract.rules import SiteRules
+from harvester.extraction.rules import SiteRules
 from harvester.site_spider import SiteSpider
 
 _WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"

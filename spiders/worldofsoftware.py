@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from harvester.extract.rules import SiteRules
+from harvester.extraction.rules import SiteRules
 from harvester.site_spider import SiteSpider
 
 # Foxiz containers that are boilerplate wherever they appear (SITES.md §4.4, §4.5).

@@ -13,9 +13,9 @@ from sqlalchemy.engine import Engine
 from harvester.db import ArticleStore, make_engine, upgrade
 from harvester.db.rawpages import RawResponse
 from harvester.db.testing import empty_database_url
-from harvester.extract import Article, extract
+from harvester.extraction import Article, extract
 from harvester.mirror_server import bundled_mirror, resolve_path
-from harvester.runner import site_rules
+from harvester.extraction.registry import site_rules
 from tests.goldens import ORIGINS, Golden
 
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import sys
 
 import harvester
-from harvester.extract import Article, NonArticle, PageClass, extract
-from harvester.extract.document import decode
-from harvester.extract.normalize import count_words
+from harvester.extraction import Article, NonArticle, PageClass, extract
+from harvester.extraction.document import decode
+from harvester.extraction.normalize import count_words
 from tests.goldens import ORIGINS
 
 PROSE = (
@@ -86,7 +86,7 @@ def test_valid_utf8_wins_over_a_stale_meta_charset() -> None:
 
 
 def test_top_level_extract_takes_a_site_key_rules_or_nothing() -> None:
-    from harvester.runner import site_rules
+    from harvester.extraction.registry import site_rules
     from tests.goldens import mirror_goldens
     from harvester.mirror_server import bundled_mirror, resolve_path
 
@@ -100,10 +100,19 @@ def test_top_level_extract_takes_a_site_key_rules_or_nothing() -> None:
     assert isinstance(harvester.extract(html, url), Article)
 
 
+def test_harvester_extract_is_a_plain_function_whatever_was_imported_first() -> None:
+    import types
+
+    import harvester.extraction.pipeline  # noqa: F401 - importing the parts must not rebind the name
+    from harvester import extract
+
+    assert isinstance(extract, types.FunctionType) and extract is harvester.extract
+
+
 def test_the_extract_package_imports_neither_scrapy_nor_the_database() -> None:
     import subprocess
 
-    code = ("import sys, harvester.extract, harvester; harvester.extract('<p>x</p>', 'https://x.org/'); "
+    code = ("import sys, harvester.extraction.pipeline; from harvester import extract; extract('<p>x</p>', 'https://x.org/'); "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('scrapy', 'sqlalchemy', 'twisted')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

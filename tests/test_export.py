@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from harvester.db import EXPORT_FIELDS, ArticleStore, iter_articles, make_engine, upgrade
 from harvester.db.testing import backends, empty_database_url
 from harvester.export import write_export
-from harvester.extract.model import Article
+from harvester.extraction.model import Article
 
 SEEN = datetime(2025, 3, 1, 8, 0, tzinfo=timezone.utc)
 

@@ -5,19 +5,19 @@ from __future__ import annotations
 
 import codecs
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import lxml.html
 import pytest
 
-from harvester.extract import Article, NonArticle, PageClass, SiteRules, extract
-from harvester.extract.authors import clean_authors
-from harvester.extract.boilerplate import is_boilerplate_name
-from harvester.extract.cleaning import Paragraph, clean_container, paragraphs_of
-from harvester.extract.document import decode
-from harvester.extract.normalize import normalize_text
-from harvester.extract.textrules import apply_text_rules
-from harvester.extract.urls import canonical_url
+from harvester.extraction import Article, NonArticle, PageClass, SiteRules, extract
+from harvester.extraction.authors import clean_authors
+from harvester.extraction.boilerplate import is_boilerplate_name
+from harvester.extraction.cleaning import Paragraph, clean_container, paragraphs_of
+from harvester.extraction.document import decode
+from harvester.extraction.normalize import normalize_text
+from harvester.extraction.textrules import apply_text_rules
+from harvester.extraction.urls import canonical_url
 
 LONG = " ".join(["Sentence with several plain words in it."] * 8)  # 56 words
 
@@ -135,18 +135,23 @@ def test_metadata_from_meta_and_broken_jsonld() -> None:
     assert result.url == "https://x.org/big-story/"
     assert result.authors == ["Ann Lee"]
     assert result.published == datetime(2025, 3, 1, 6, 9, tzinfo=timezone(timedelta(hours=1)))
-    assert result.modified == datetime(2025, 3, 2, tzinfo=timezone.utc)
+    # a calendar day without zone: noon UTC (that day in every offset), marked as such
+    assert result.modified == datetime(2025, 3, 2, 12, tzinfo=timezone.utc)
+    assert result.sources["modified"] == "json-ld;tz=unknown;day"
     assert result.section == "Tech" and result.tags == ["AI", "Cloud"]
     assert result.lead_image == "https://x.org/lead.jpg"  # the og:image placeholder is skipped
     assert result.language == "en"
     assert result.sources["authors"] == "json-ld" and result.sources["published"] == "meta"
 
 
-def test_visible_date_without_offset_is_not_a_date() -> None:
+def test_visible_dateline_gives_the_day_with_its_offset_marked_unknown() -> None:
     body = f"<div class='today'>Saturday, Feb 22, 2025</div><h1>T</h1><article><p>Published 1 March 2025</p><p>{LONG}</p></article>"
     result = extract(page(body), "https://x.org/t")
     assert isinstance(result, Article)
-    assert result.published is None and result.modified is None
+    # the dateline after the title, never the header's "today" line before it; no offset was written
+    assert result.published is not None and result.published.date() == date(2025, 3, 1)
+    assert result.sources["published"] == "dateline;tz=unknown;day"
+    assert result.modified is None
 
 
 # --- classification ---------------------------------------------------------------------
@@ -286,7 +291,7 @@ def test_every_non_empty_field_has_a_source() -> None:
 def test_machine_dates_with_zone_names_keep_their_offset() -> None:
     from datetime import timedelta
 
-    from harvester.extract.dates import parse_machine_date, parse_text_date
+    from harvester.extraction.dates import parse_machine_date, parse_text_date
 
     cest = parse_machine_date("2025-06-05 10:00 CEST")
     assert cest is not None and cest.utcoffset() == timedelta(hours=2)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from harvester.extract import Article, SiteRules, extract
+from harvester.extraction import Article, SiteRules, extract
 from spiders.budapestpost import RULES as BUDAPESTPOST
 from spiders.itpostnews import RULES as ITPOSTNEWS
 from spiders.worldofsoftware import RULES as WORLDOFSOFTWARE

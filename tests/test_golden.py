@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from harvester.extract import Article, NonArticle, PageClass, SiteRules, extract
+from harvester.extraction import Article, NonArticle, PageClass, SiteRules, extract
 from harvester.mirror_server import MIRROR_SITES, bundled_mirror, resolve_path
 from spiders.budapestpost import RULES as BUDAPESTPOST
 from spiders.itpostnews import RULES as ITPOSTNEWS

@@ -17,7 +17,7 @@ from harvester.db.batch import write_batch
 from harvester.db.rawpages import read_raw_page
 from harvester.db.runs import ERROR, NOT_ARTICLE, FetchOutcome, finish_run, start_run
 from harvester.db.testing import backends
-from harvester.extract.model import Article
+from harvester.extraction.model import Article
 from tests.stores import fresh_store, rows, scalar
 
 T0 = datetime(2025, 3, 1, 8, 0, tzinfo=timezone.utc)

@@ -4,7 +4,7 @@ plausibly has, written without looking at the extractor or the spiders, each wit
 Two groups of tests:
 - the fixtures themselves (no extractor): every golden paragraph and the title are really on the page,
   so a failure of the second group is never a typo in a golden;
-- extraction: each page goes through ``harvester.extract.extract`` with the site's RULES and is compared
+- extraction: each page goes through ``harvester.extraction.extract`` with the site's RULES and is compared
   field by field with its golden (one test per page and field, so a failure names both).
 """
 
@@ -20,7 +20,7 @@ from typing import Any
 import lxml.html
 import pytest
 
-from harvester.extract import extract
+from harvester.extraction import extract
 from spiders.budapestpost import RULES as BUDAPESTPOST
 from spiders.itpostnews import RULES as ITPOSTNEWS
 from spiders.worldofsoftware import RULES as WORLDOFSOFTWARE

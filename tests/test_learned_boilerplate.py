@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from harvester.extract import Article, extract
-from harvester.extract.holdback import HoldBack
-from harvester.extract.learned import (
+from harvester.extraction import Article, extract
+from harvester.extraction.holdback import HoldBack
+from harvester.extraction.learned import (
     SiteBlocks,
     Thresholds,
     block_key,
@@ -365,7 +365,7 @@ def word(n: int) -> str:
 
 
 def test_blocks_seen_once_are_forgotten_oldest_first_beyond_the_cap(monkeypatch: pytest.MonkeyPatch) -> None:
-    import harvester.extract.learned as learned
+    import harvester.extraction.learned as learned
 
     monkeypatch.setattr(learned, "MAX_SINGLETONS", 100)
     blocks = SiteBlocks(SITE)

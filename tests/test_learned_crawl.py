@@ -13,7 +13,7 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
-from harvester.extract.learned import block_key
+from harvester.extraction.learned import block_key
 from harvester.mirror_server import serve_mirror
 from tests.boilerplate_site import BOX_HEADING, BOX_TEXT, DISCLAIMER, QUOTE, QUOTED_ARTICLES, BoilerplateSite
 from tests.crawling import scrapy_crawl

@@ -16,9 +16,9 @@ from harvester.db.boilerplate import LearnedStripper, load_site_blocks, save_all
 from harvester.db.rawpages import RawResponse
 from harvester.db.reextract import reextract
 from harvester.db.testing import backends
-from harvester.extract import Article, ExtractionResult, extract
-from harvester.extract.holdback import HoldBack
-from harvester.extract.learned import SiteBlocks, Thresholds, block_key
+from harvester.extraction import Article, ExtractionResult, extract
+from harvester.extraction.holdback import HoldBack
+from harvester.extraction.learned import SiteBlocks, Thresholds, block_key
 from tests.boilerplate_site import BOX_HEADING, BOX_TEXT, DISCLAIMER, QUOTE, QUOTED_ARTICLES, BoilerplateSite
 from tests.stores import fresh_store, rows, scalar
 

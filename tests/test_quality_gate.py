@@ -11,7 +11,7 @@ import pytest
 
 from bench.metric import Summary, score_page
 from bench.quality import load_pages
-from harvester.extract import Article, extract
+from harvester.extraction import Article, extract
 from harvester.mirror_server import bundled_mirror, resolve_path
 from tests.goldens import ORIGINS, SITES, mirror_goldens
 

@@ -17,8 +17,8 @@ from harvester.db import ArticleStore
 from harvester.db.reextract import Extractor, reextract
 from harvester.db.tables import ARTICLES
 from harvester.db.testing import backends
-from harvester.extract import Article, ExtractionResult, extract
-from harvester.runner import site_rules
+from harvester.extraction import Article, ExtractionResult, extract
+from harvester.extraction.registry import site_rules
 from tests.goldens import mirror_goldens
 from tests.stores import fresh_store, rows, save_golden, scalar
 
@@ -101,7 +101,7 @@ def test_site_and_since_select_what_is_re_extracted(store: ArticleStore) -> None
 
 
 def test_a_page_that_is_no_longer_an_article_is_kept_as_stored(store: ArticleStore) -> None:
-    from harvester.extract import NonArticle, PageClass
+    from harvester.extraction import NonArticle, PageClass
 
     def refuses(site: str, html: bytes, url: str) -> ExtractionResult:
         return NonArticle(url, PageClass.TOO_SHORT, "too short")

@@ -15,7 +15,7 @@ from sqlalchemy import text
 from harvester.db import ArticleStore
 from harvester.db.search import HIGHLIGHT, search
 from harvester.db.testing import backends
-from harvester.extract.model import Article
+from harvester.extraction.model import Article
 from tests.stores import fresh_store
 
 REPO_ROOT = Path(__file__).resolve().parents[1]

@@ -16,7 +16,7 @@ from harvester.db import ArticleStore
 from harvester.db.runs import FINISHED, FetchOutcome, RunEnd, start_run
 from harvester.db.store import FetchedArticle
 from harvester.db.writer import Mark, RetryPolicy, SpoolHeader, StoreWriter, get_mark, replay_spool, write_records
-from harvester.extract.model import Article
+from harvester.extraction.model import Article
 from harvester.spool import Spool, SpoolError, encode, read_records, spool_files
 from tests.stores import fresh_store, rows, scalar
 

@@ -26,7 +26,7 @@ from harvester.db import (
 from harvester.db.models import Article as ArticleRow
 from harvester.db.models import Site
 from harvester.db.testing import backends, empty_database_url
-from harvester.extract.model import Article
+from harvester.extraction.model import Article
 
 CET = timezone(timedelta(hours=1))
 T0 = datetime(2025, 3, 1, 8, 0, tzinfo=timezone.utc)

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from harvester.extract import Article
+from harvester.extraction import Article
 from harvester.workers import (
     EXTRACT_ERROR,
     EXTRACT_INTERRUPTED,

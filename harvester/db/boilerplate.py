@@ -1,7 +1,7 @@
 """Learned boilerplate in the store: ``site_boilerplate`` and ``site_boilerplate_pages``.
 
 ``load_site_blocks`` reads what earlier runs learned about a site into a ``SiteBlocks``
-(``harvester.extract.learned``); ``save_site_blocks`` writes what a run added. Saving is a
+(``harvester.extraction.learned``); ``save_site_blocks`` writes what a run added. Saving is a
 dialect-native upsert that keeps the larger count and the earlier first sighting, so saving the
 same knowledge twice, or after a crash and a resumed run, counts nothing twice. A site is crawled
 by one run at a time (run locks), so counts are never merged from two concurrent runs.
@@ -19,8 +19,8 @@ from harvester.db.engine import writing
 from harvester.db.store import site_id
 from harvester.db.tables import BOILERPLATE_PAGES, SITE_BOILERPLATE, SITES
 from harvester.db.upsert import dialect_insert, insert_or_ignore
-from harvester.extract.learned import POSITIONS, BlockStats, Position, SiteBlocks, Thresholds
-from harvester.extract.model import Article
+from harvester.extraction.learned import POSITIONS, BlockStats, Position, SiteBlocks, Thresholds
+from harvester.extraction.model import Article
 
 #: Rows per INSERT statement (SQLite allows 32766 bound parameters; nine per block row).
 CHUNK = 500

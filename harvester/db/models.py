@@ -289,7 +289,7 @@ class SiteBoilerplate(Base):
     One row per (site, block key, place): on how many distinct pages of the site the block was
     seen there, when first and last, and one sample of its text. A row is kept once a block is
     seen on two pages; whether it is boilerplate now follows from the thresholds (see
-    ``harvester.extract.learned``). ``first_page_no`` is how many of the site's pages had been
+    ``harvester.extraction.learned``). ``first_page_no`` is how many of the site's pages had been
     observed before the block first appeared (the start of the pages its share is taken over).
     """
 
@@ -298,7 +298,7 @@ class SiteBoilerplate(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
-    block_key: Mapped[str] = mapped_column(String(16))  # harvester.extract.learned.block_key
+    block_key: Mapped[str] = mapped_column(String(16))  # harvester.extraction.learned.block_key
     position: Mapped[str] = mapped_column(String(8))  # head, middle, tail
     sample_text: Mapped[str] = mapped_column(Text)
     pages_seen: Mapped[int] = mapped_column(Integer)

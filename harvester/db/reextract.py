@@ -23,7 +23,7 @@ from harvester.db.boilerplate import LearnedStripper
 from harvester.db.rawpages import read_raw_page
 from harvester.db.store import ArticleStore, FetchedArticle
 from harvester.db.tables import ARTICLES, RAW_PAGES, REVISIONS, SITES
-from harvester.extract.model import Article, ExtractionResult
+from harvester.extraction.model import Article, ExtractionResult
 from harvester.validation import validation_errors
 
 log = logging.getLogger(__name__)

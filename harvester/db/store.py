@@ -49,7 +49,7 @@ from harvester.db.text import (
 )
 from harvester.db.types import NaiveDatetimeError
 from harvester.db.upsert import insert_or_ignore, insert_or_update
-from harvester.extract.model import Article
+from harvester.extraction.model import Article
 
 __all__ = [
     "ARTICLES",

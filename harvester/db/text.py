@@ -54,6 +54,6 @@ def canonical_article_url(url: str) -> str:
     Extraction already returns the page's ``rel=canonical`` (or the fetched URL) in this form;
     the store applies it again so that no caller can store two forms of one URL.
     """
-    from harvester.extract.urls import canonical_url
+    from harvester.urls import canonical_url
 
-    return canonical_url(url.strip())
+    return canonical_url(url)

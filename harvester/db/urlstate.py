@@ -22,6 +22,7 @@ from harvester.db.store import site_id
 from harvester.db.tables import ARTICLES, SITES, URL_STATE
 from harvester.db.types import UTCDateTime
 from harvester.db.upsert import insert_or_ignore, insert_or_update
+from harvester.urls import canonical_url
 
 #: A URL found by discovery and not fetched yet (its run's budget was spent, or the run died).
 PENDING = "pending"
@@ -157,12 +158,13 @@ def record_fetch(
 ) -> None:
     """Create or update the ``url_state`` row of ``url`` after a fetch.
 
-    Validators and the body hash are replaced only by the ones of a response that had them
+    ``url`` is stored in the project's canonical form (``harvester.urls``), the form discovery
+    requests and the incremental middleware looks up. Validators and the body hash are replaced only by the ones of a response that had them
     (a 304 carries no body; its row keeps the previous hash).
     """
     values = {
         "site_id": site_id(conn, site),
-        "url": url,
+        "url": canonical_url(url),
         "etag": validators.etag,
         "last_modified": validators.last_modified,
         "body_sha256": validators.body_sha256,

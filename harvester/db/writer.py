@@ -37,8 +37,8 @@ from harvester.db.boilerplate import save_site_blocks
 from harvester.db.store import ArticleStore, FetchedArticle
 from harvester.db.tables import SPOOL_MARKS
 from harvester.db.upsert import insert_or_update
-from harvester.extract.holdback import HoldBack, Released
-from harvester.extract.learned import SiteBlocks
+from harvester.extraction.holdback import HoldBack, Released
+from harvester.extraction.learned import SiteBlocks
 from harvester.spool import Spool, read_records
 
 log = logging.getLogger(__name__)
@@ -171,7 +171,7 @@ def write_records(
 
 class Preparer:
     """The last step before the database: articles pass through learned-boilerplate hold-back
-    (``harvester.extract.holdback``); a run's end releases what is held, ahead of the ``RunEnd``."""
+    (``harvester.extraction.holdback``); a run's end releases what is held, ahead of the ``RunEnd``."""
 
     def __init__(self, holdback: HoldBack[tuple[int, FetchedArticle]] | None) -> None:
         self.holdback = holdback

@@ -1,0 +1,117 @@
+"""Checking trafilatura's output against the page it came from.
+
+trafilatura returns its paragraphs without the page's class names and ids, so the cleaning stage
+cannot see that a paragraph sat in a newsletter box, an author bio, a fact box or a hidden popup.
+Here each block of its output is looked up in the page by its text; a block found only inside
+boilerplate (by the same class/id rules as the cleaning stage, also link cards and link clusters) is
+removed. A boilerplate wrapper that holds most of the extracted text never counts, so an unlucky
+class name on the article's own container cannot take the article with it.
+"""
+
+from __future__ import annotations
+
+from lxml.html import HtmlElement
+
+from harvester.extraction.boilerplate import (
+    _HIDDEN_STYLE,
+    BOILERPLATE_NAMES,
+    BOILERPLATE_PAIRS,
+    BOILERPLATE_PARTS,
+    KEEP_SHARE,
+    is_link_card,
+    is_link_cluster,
+    name_parts,
+    raw_class_tokens,
+)
+from harvester.extraction.normalize import normalize_text
+
+OUTPUT_BLOCKS = frozenset({"p", "li", "h2", "h3", "h4", "h5", "h6", "blockquote", "td", "pre", "div"})
+PAGE_BLOCKS = frozenset({"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "td", "th", "pre", "div",
+                         "span", "figcaption", "dd", "dt", "section", "strong", "b", "a", "em", "label", "header"})
+MIN_CHARS = 2
+NEVER_BOILERPLATE = frozenset({"form", "html", "body"})
+"""Wrappers that hold whole pages (ASP.NET forms) are never a reason to drop text."""
+LAYOUT_PARTS = frozenset({"sidebar", "meta", "byline", "tags", "tagcloud", "toc", "pagination", "breadcrumb",
+                          "breadcrumbs"})
+"""Tokens the cleaning stage removes inside a body container but that, page-wide, also name layout
+wrappers (a "sidebar-grid" around the article): not a reason to drop trafilatura's text."""
+CONTENT_PARTS = BOILERPLATE_PARTS - LAYOUT_PARTS
+
+
+def is_boilerplate_block(el: HtmlElement) -> bool:
+    """True for an element whose class/id names non-article content (newsletter, comments, author bio,
+    ads, popups), that is hidden, or that is a link card or a link cluster. aria-hidden is not enough:
+    some pages hide article text from screen readers only. Embedded posts are left to the text rules,
+    which recognise them by their attribution line."""
+    if el.get("hidden") is not None or _HIDDEN_STYLE.search(el.get("style") or ""):
+        return True
+    for token in raw_class_tokens(el):
+        if token.lower() in BOILERPLATE_NAMES:
+            return True
+        parts = name_parts(token)
+        if any(p in CONTENT_PARTS for p in parts) or any(pair in BOILERPLATE_PAIRS for pair in zip(parts, parts[1:])):
+            return True
+    return el.tag in ("aside", "nav") or is_link_card(el) or is_link_cluster(el)
+
+
+def _text(el: HtmlElement) -> str:
+    return normalize_text(el.text_content())
+
+
+def _page_index(page_body: HtmlElement, wanted: set[str]) -> dict[str, list[HtmlElement]]:
+    """Page elements whose whole text is one of ``wanted``.
+
+    Normalising text is the cost here, so an element is normalised only when its raw text could
+    normalise to a wanted one: not far longer than the longest (only whitespace collapses)."""
+    index: dict[str, list[HtmlElement]] = {}
+    longest = max(len(t) for t in wanted)
+    for el in page_body.iter():
+        if not isinstance(el.tag, str) or el.tag not in PAGE_BLOCKS:
+            continue
+        raw = el.text_content()
+        if len(raw) > 4 * longest + 400:
+            continue
+        text = normalize_text(raw)
+        if text in wanted:
+            index.setdefault(text, []).append(el)
+    return index
+
+
+def _in_boilerplate(el: HtmlElement, limit: float, cache: dict[HtmlElement, bool]) -> bool:
+    """True when an ancestor of ``el`` (or ``el``) is boilerplate holding at most ``limit`` characters."""
+    node: HtmlElement | None = el
+    path: list[HtmlElement] = []
+    found = False
+    while node is not None:
+        if node in cache:
+            found = cache[node]
+            break
+        path.append(node)
+        if node.tag not in NEVER_BOILERPLATE and is_boilerplate_block(node):
+            if len(_text(node)) <= limit:
+                found = True
+                break
+        node = node.getparent()
+    for visited in path:
+        cache[visited] = found
+    return found
+
+
+def prune_boilerplate(container: HtmlElement, page_body: HtmlElement) -> None:
+    """Remove from ``container`` (trafilatura's output) the blocks that the page holds only in boilerplate."""
+    blocks = [el for el in container.iter() if isinstance(el.tag, str) and el.tag in OUTPUT_BLOCKS
+              and el is not container]
+    texts = {el: _text(el) for el in blocks}
+    wanted = {t for t in texts.values() if len(t) >= MIN_CHARS}
+    if not wanted:
+        return
+    total = len(_text(container))
+    limit = KEEP_SHARE * total
+    index = _page_index(page_body, wanted)
+    cache: dict[HtmlElement, bool] = {}
+    for el in blocks:
+        matches = index.get(texts[el])
+        if not matches or el.getparent() is None:
+            continue
+        if all(_in_boilerplate(m, limit, cache) for m in matches):
+            el.drop_tree()

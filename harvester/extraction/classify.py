@@ -1,0 +1,153 @@
+"""Page classification: bot challenges / consent walls, soft 404s and listings (before the body);
+paywall stubs and too-short pages (after)."""
+
+from __future__ import annotations
+
+import re
+
+from lxml.html import HtmlElement
+
+from harvester.extraction.cleaning import link_density
+from harvester.extraction.generic import _direct_text, structural_candidates
+from harvester.extraction.metadata import PageMeta
+from harvester.extraction.normalize import count_words, normalize_text
+from harvester.extraction.select import text_of
+
+SOFT_404 = re.compile(
+    r"\b404\b|\bpage not found\b|\bnot found\b|\bnothing (?:was )?found\b|"
+    r"\bpage (?:does not|doesn't|does no longer) exist\b|\bno longer (?:exists|available)\b|"
+    r"\bcannot be found\b|\bcan't be found\b|\bcould ?n[o']t (?:be )?f(?:ou)?nd\b|\boops\b",
+    re.IGNORECASE,
+)
+MAX_404_TITLE_WORDS = 12
+MIN_TEASERS = 3
+"""A page with this many headline links and no article markers is a listing."""
+LONG_TEXT_CHARS = 600
+"""Direct paragraph text of one container that marks an article."""
+MAX_LINKS_IN_ARTICLE_TEXT = 3
+HEADLINE_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+def soft_404_reason(root: HtmlElement, meta: PageMeta) -> str | None:
+    """A reason when the page's h1 or <title> says "not found", else None."""
+    h1 = next((text_of(h) for h in root.iter("h1") if text_of(h)), "")
+    title = normalize_text(root.findtext(".//title"))
+    for label, text in (("h1", h1), ("title", title)):
+        if text and len(text.split()) <= MAX_404_TITLE_WORDS and SOFT_404.search(text):
+            return f"soft 404: {label} says {text!r}"
+    return None
+
+
+def headline_links(root: HtmlElement) -> set[str]:
+    """Distinct targets of links inside headings (teaser headlines)."""
+    found: set[str] = set()
+    for tag in HEADLINE_TAGS:
+        for heading in root.iter(tag):
+            for a in heading.iter("a"):
+                href = (a.get("href") or "").strip()
+                if href and not href.startswith("#") and text_of(a):
+                    found.add(href)
+    for article in root.iter("article"):
+        for a in article.iter("a"):
+            href = (a.get("href") or "").strip()
+            if href and len(text_of(a).split()) >= 4:
+                found.add(href)
+                break
+    return found
+
+
+def has_long_text(body: HtmlElement, meta: PageMeta) -> bool:
+    """True when one container after the title holds long paragraph text and few headline links."""
+    for node in structural_candidates(body, meta.title_node):
+        if _direct_text(node) >= LONG_TEXT_CHARS and len(headline_links(node)) < MAX_LINKS_IN_ARTICLE_TEXT:
+            return True
+    return False
+
+
+def listing_reason(body: HtmlElement, meta: PageMeta) -> str | None:
+    """A reason when the page is a listing of teasers without article markers, else None."""
+    teasers = headline_links(body)
+    if len(teasers) < MIN_TEASERS:
+        return None
+    if (meta.og_type or "").lower() == "article" or meta.jsonld_article:
+        return None
+    if has_long_text(body, meta):
+        return None
+    paragraphs = sum(1 for p in body.iter("p") if count_words(text_of(p)) >= 8)
+    return (
+        f"listing: {len(teasers)} article links, link density {link_density(body):.2f}, "
+        f"{paragraphs} paragraphs, no article markers"
+    )
+
+
+# Bot challenges and consent walls: what the page says instead of the article.
+CHALLENGE = re.compile(
+    r"\bjust a moment\b|\bchecking (?:if the site connection is secure|your browser)\b|\battention required\b|"
+    r"\bverify (?:that )?you are (?:a )?human\b|\bare you a robot\b|\bi'?m not a robot\b|\bcaptcha\b|"
+    r"\bpardon our interruption\b|\benable javascript and cookies to continue\b|\bddos protection\b|"
+    r"\baccess (?:to this page has been )?denied\b|\brequest unsuccessful\b|\bunusual traffic\b|"
+    r"\bbefore you continue\b|\bwe value your privacy\b|\bcookie consent\b|\bconsent to (?:the use of )?cookies\b|"
+    r"\baccept (?:all )?cookies to (?:continue|read|view)\b",
+    re.IGNORECASE,
+)
+CHALLENGE_MARKUP = re.compile(
+    r"cf-challenge|cf_chl_opt|challenge-platform|g-recaptcha|h-captcha|_Incapsula_Resource|px-captcha|"
+    r"captcha-delivery|consent-wall|consentwall",
+    re.IGNORECASE,
+)
+MAX_WALL_WORDS = 250
+"""A challenge or consent wall carries at most this many words of visible text."""
+# A subscription prompt in place of the rest of the article.
+PAYWALL = re.compile(
+    r"\bsubscribe (?:now )?to (?:continue|keep) reading\b|\b(?:this|the full) (?:article|story) is (?:only )?"
+    r"(?:available )?(?:for|to) (?:subscribers|members)\b|\bsubscribers only\b|\balready a subscriber\b|"
+    r"\bcontinue reading with a subscription\b|\bto read the full (?:article|story)\b|\bunlock this article\b|"
+    r"\bnur für abonnenten\b|\bjetzt weiterlesen mit\b|\bréservé aux abonnés\b|\bsólo para suscriptores\b",
+    re.IGNORECASE,
+)
+PAYWALL_MARKUP = re.compile(r"\bpaywall\b|\bpremium-wall\b|\bsubscription-wall\b|\bmetered-wall\b", re.IGNORECASE)
+MAX_PAYWALL_BODY_WORDS = 120
+"""A page whose body stops under this many words next to a subscription prompt is a paywall stub."""
+
+
+def _visible_text(body: HtmlElement) -> str:
+    skip = {"script", "style", "noscript", "template"}
+    parts = []
+    for el in body.iter():
+        if isinstance(el.tag, str) and el.tag not in skip and el.text:
+            parts.append(el.text)
+        if el.tail:
+            parts.append(el.tail)
+    return normalize_text(" ".join(parts))
+
+
+def blocked_reason(root: HtmlElement, body: HtmlElement, raw_html: str) -> str | None:
+    """A reason when the page is a bot challenge or consent wall with little else on it, else None."""
+    text = _visible_text(body)
+    if count_words(text) > MAX_WALL_WORDS:
+        return None
+    title = normalize_text(root.findtext(".//title"))
+    for label, value in (("title", title), ("text", text)):
+        match = CHALLENGE.search(value)
+        if match:
+            return f"blocked: {label} says {match.group(0)!r} ({count_words(text)} words on the page)"
+    match = CHALLENGE_MARKUP.search(raw_html)
+    if match:
+        return f"blocked: challenge markup {match.group(0)!r} ({count_words(text)} words on the page)"
+    return None
+
+
+def paywall_reason(root: HtmlElement, body: HtmlElement, body_words: int, raw_html: str,
+                   accessible_for_free: bool | None) -> str | None:
+    """A reason when the extracted body is a short teaser cut by a subscription prompt, else None."""
+    if body_words >= MAX_PAYWALL_BODY_WORDS:
+        return None
+    match = PAYWALL.search(_visible_text(body))
+    if match:
+        return f"paywall: {body_words}-word teaser, page says {match.group(0)!r}"
+    if accessible_for_free is False:
+        return f"paywall: {body_words}-word teaser, JSON-LD isAccessibleForFree is false"
+    match = PAYWALL_MARKUP.search(" ".join(el.get("class") or "" for el in body.iter() if isinstance(el.tag, str)))
+    if match:
+        return f"paywall: {body_words}-word teaser inside {match.group(0)!r} markup"
+    return None

@@ -1,0 +1,223 @@
+"""Finding the body container: site rule candidates, generic candidates, the structural
+rule (the element after the title with the most paragraph text), then trafilatura."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import lxml.etree
+import lxml.html
+from lxml.html import HtmlElement
+
+from harvester.extraction.backmap import prune_boilerplate
+from harvester.extraction.boilerplate import _is_generic_boilerplate
+from harvester.extraction.cleaning import Paragraph, clean_container, link_density, paragraphs_of
+from harvester.extraction.normalize import count_words, normalize_text
+from harvester.extraction.rules import SiteRules
+from harvester.extraction.select import is_inside, select_all
+from harvester.extraction.textrules import RuleOutcome, apply_text_rules
+
+GENERIC_BODY_SELECTORS: tuple[str, ...] = (
+    "[itemprop=articleBody]",
+    "article .entry-content",
+    ".entry-content",
+    ".post-content",
+    ".article-content",
+    ".article-body",
+    ".article-text",
+    ".story-body",
+    ".post-body",
+    "article",
+)
+FAVOR_PRECISION = False
+MIN_BODY_WORDS = 40
+"""Under this many words a page has no article body (TOO_SHORT)."""
+MAX_LINK_DENSITY = 0.5
+NESTED_SHARE = 0.85
+"""A container nested in the best one is preferred when it keeps this share of its text."""
+SIBLING_SHARE = 0.3
+STRUCTURAL_TAGS = frozenset({"div", "section", "article", "main", "td", "span", "body", "font", "center"})
+
+
+@dataclass
+class BodyCandidate:
+    """A possible body container, cleaned and run through the text rules."""
+
+    node: HtmlElement  # in the page tree
+    origin: str  # "rules", "generic", "structural", "trafilatura"
+    cleaned: HtmlElement  # cleaned copy
+    outcome: RuleOutcome
+    link_density: float
+    stage: str = "generic"  # "rules" when the site's body selectors found it
+
+    @property
+    def paragraphs(self) -> list[Paragraph]:
+        return self.outcome.kept
+
+    @property
+    def words(self) -> int:
+        return sum(count_words(p.text) for p in self.outcome.kept)
+
+    @property
+    def score(self) -> float:
+        return self.words * (1.0 - self.link_density)
+
+
+def evaluate(node: HtmlElement, origin: str, rules: SiteRules | None, title: str | None,
+             site_names: tuple[str, ...], cleaned: HtmlElement | None = None) -> BodyCandidate:
+    """Clean ``node`` (a copy), extract its paragraphs and apply the text rules."""
+    if cleaned is None:
+        cleaned = clean_container(node, rules.strip if rules else ())
+    outcome = apply_text_rules(paragraphs_of(cleaned), title, rules, site_names)
+    return BodyCandidate(node, origin, cleaned, outcome, link_density(cleaned))
+
+
+def _depth(el: HtmlElement) -> int:
+    depth = 0
+    while el.getparent() is not None:
+        el = el.getparent()
+        depth += 1
+    return depth
+
+
+def choose(candidates: list[BodyCandidate]) -> BodyCandidate | None:
+    """The best candidate: most clean text, but the most specific container that keeps most of it."""
+    valid = [c for c in candidates if c.words >= MIN_BODY_WORDS and c.link_density <= MAX_LINK_DENSITY]
+    if not valid:
+        return None
+    best = max(valid, key=lambda c: c.score)
+    nested = [c for c in valid if c.score >= NESTED_SHARE * best.score and is_inside(c.node, [best.node])]
+    return max(nested, key=lambda c: _depth(c.node)) if nested else best
+
+
+def _direct_text(el: HtmlElement) -> int:
+    """Characters of paragraph text directly in ``el``: child <p>s (minus links) and bare text lines."""
+    total = len(normalize_text(el.text))
+    for child in el:
+        total += len(normalize_text(child.tail))
+        if child.tag == "p":
+            text = len(normalize_text(child.text_content()))
+            links = sum(len(normalize_text(a.text_content())) for a in child.iter("a"))
+            total += max(text - links, 0)
+    return total
+
+
+def _in_boilerplate(el: HtmlElement, root: HtmlElement) -> bool:
+    node: HtmlElement | None = el
+    while node is not None and node is not root:
+        if node.tag != "form" and _is_generic_boilerplate(node):
+            return True
+        node = node.getparent()
+    return False
+
+
+def structural_candidates(body: HtmlElement, title_node: HtmlElement | None) -> list[HtmlElement]:
+    """The element after the title (or holding it) with the most direct paragraph text,
+    plus its parent when the text is split over several sibling blocks."""
+    order = {el: i for i, el in enumerate(body.iter())}
+    title_pos = order.get(title_node, -1) if title_node is not None else -1
+    ancestors = set()
+    node = title_node
+    while node is not None:
+        ancestors.add(node)
+        node = node.getparent()
+    scored = []
+    for el in body.iter():
+        if not isinstance(el.tag, str) or el.tag not in STRUCTURAL_TAGS:
+            continue
+        if title_pos >= 0 and order[el] < title_pos and el not in ancestors:
+            continue
+        score = _direct_text(el)
+        if score > 0:
+            scored.append((score, el))
+    scored.sort(key=lambda pair: -pair[0])
+    for score, el in scored[:20]:
+        if _in_boilerplate(el, body):
+            continue
+        found = [el]
+        parent = el.getparent()
+        if parent is not None:
+            strong = [c for c in parent if isinstance(c.tag, str) and _direct_text(c) >= SIBLING_SHARE * score]
+            if len(strong) >= 2:
+                found.append(parent)
+        return found
+    return []
+
+
+_TRAFILATURA_TAGS = {
+    "head": "h2", "list": "ul", "item": "li", "quote": "blockquote", "row": "tr", "cell": "td",
+    "lb": "br", "hi": "em", "ref": "a", "graphic": "img", "main": "div", "code": "pre",
+}
+
+
+def trafilatura_body(html: str, url: str) -> HtmlElement | None:
+    """The main content found by trafilatura, as an HTML container (None when it finds none)."""
+    import trafilatura  # heavy import: only on the last-resort path
+
+    try:
+        xml = trafilatura.extract(html, url=url, output_format="xml", include_comments=False,
+                                  favor_precision=FAVOR_PRECISION, include_tables=True, include_links=True)
+    except Exception:  # noqa: BLE001 - the fallback must never crash extraction
+        return None
+    if not xml:
+        return None
+    try:
+        doc = lxml.etree.fromstring(xml.encode("utf-8"))
+    except lxml.etree.XMLSyntaxError:
+        return None
+    main = doc.find(".//main")
+    if main is None:
+        return None
+    for el in main.iter():
+        if el.tag in _TRAFILATURA_TAGS:
+            if el.tag == "ref" and el.get("target"):
+                el.set("href", el.get("target"))
+            el.tag = _TRAFILATURA_TAGS[el.tag]
+        for attr in list(el.attrib):
+            if attr not in ("href", "src", "alt"):
+                del el.attrib[attr]
+    main.tag = "div"
+    return lxml.html.fragment_fromstring(lxml.etree.tostring(main, encoding="unicode"))
+
+
+def find_body(page_body: HtmlElement, html: str, url: str, rules: SiteRules | None, title: str | None,
+              title_node: HtmlElement | None, site_names: tuple[str, ...]) -> BodyCandidate | None:
+    """The article body: rule candidates first, then trafilatura and generic + structural."""
+
+    def run(nodes: list[HtmlElement], origin: str) -> list[BodyCandidate]:
+        return [evaluate(n, origin, rules, title, site_names) for n in nodes]
+
+    found: list[list[HtmlElement]] = []
+
+    def structural_nodes() -> list[HtmlElement]:
+        """The structural candidates, measured once and only when a path needs them."""
+        if not found:
+            found.append(structural_candidates(page_body, title_node))
+        return found[0]
+
+    def inside(nodes: list[HtmlElement]) -> list[HtmlElement]:
+        """Structural candidates nested in one of ``nodes`` (a more specific container)."""
+        return [s for s in structural_nodes() if s not in nodes and is_inside(s, nodes)]
+
+    if rules is not None and rules.body:
+        matched = select_all(page_body, rules.body)
+        chosen = choose(run(matched, "rules") + run(inside(matched), "structural"))
+        if chosen is not None:
+            chosen.stage = "rules"
+            return chosen
+
+    def markup() -> BodyCandidate | None:
+        generic = select_all(page_body, GENERIC_BODY_SELECTORS)
+        seen = set(generic)
+        return choose(run(generic, "generic") + run([n for n in structural_nodes() if n not in seen], "structural"))
+
+    def fallback() -> BodyCandidate | None:
+        container = trafilatura_body(html, url)
+        if container is not None:
+            prune_boilerplate(container, page_body)
+        return choose([evaluate(container, "trafilatura", rules, title, site_names)]) if container is not None else None
+
+    # Unknown site: trafilatura first (it measures better on the dev set, see bench/quality.py);
+    # a known site whose body selectors missed: the markup candidates its pages were tuned on.
+    first, second = (markup, fallback) if rules is not None else (fallback, markup)
+    return first() or second()

@@ -1,0 +1,119 @@
+"""The article's lead (summary, standfirst): a block between the title and the body.
+
+Generic extractors often skip the lead because it sits outside the body container, styled apart.
+A block is the lead when it lies after the title and before the first body paragraph in the page,
+outside boilerplate, and either carries a lead class/id token or repeats the page's description
+(og/meta/JSON-LD). Only text visible on the page is ever added.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml.html import HtmlElement
+
+from harvester.extraction.boilerplate import _is_generic_boilerplate, name_parts, raw_class_tokens
+from harvester.extraction.cleaning import inline_text
+from harvester.extraction.normalize import count_words, normalize_text
+from harvester.extraction.select import class_tokens
+from harvester.extraction.textrules import is_cross_link
+
+LEAD_PARTS = frozenset(
+    {"lead", "lede", "teaser", "intro", "summary", "standfirst", "subtitle", "subheadline", "excerpt",
+     "deck", "dek", "abstract", "sapo", "chapo", "perex", "subline", "strapline", "description", "desc"}
+)
+LEAD_TAGS = frozenset({"p", "div", "h2", "h3", "section", "span", "header"})
+MIN_LEAD_WORDS = 6
+MAX_LEAD_WORDS = 120
+DESCRIPTION_MATCH = 0.7
+"""Share of the lead's words that the description must share for an unmarked block to count."""
+PREFIX_CHARS = 60
+_SPLIT = re.compile(r"[-_]+")
+_WORD = re.compile(r"\w+")
+
+
+CAMEL_LEAD_PARTS = frozenset({"lead", "lede", "dek", "deck", "standfirst", "intro"})
+"""Lead words also recognised inside a camelCase class name ("ContentHeaderDek-emptdL")."""
+
+
+def _marked(el: HtmlElement) -> bool:
+    if any(LEAD_PARTS & set(_SPLIT.split(token)) for token in class_tokens(el)):
+        return True
+    return any(CAMEL_LEAD_PARTS & set(name_parts(token)) for token in raw_class_tokens(el))
+
+
+CAPTION_PARTS = frozenset({"caption", "figcaption", "credit", "credits", "slideshow", "carousel"})
+
+
+def _in_figure(el: HtmlElement) -> bool:
+    """Captions are never the lead: a block inside a figure, named caption/credit, or holding one."""
+    def caption(node: HtmlElement) -> bool:
+        return node.tag in ("figure", "figcaption") or any(
+            CAPTION_PARTS & set(name_parts(token)) for token in raw_class_tokens(node))
+
+    node: HtmlElement | None = el.getparent()
+    while node is not None:
+        if node.tag in ("figure", "figcaption"):
+            return True
+        node = node.getparent()
+    return caption(el) or any(caption(d) for d in el.iterdescendants() if isinstance(d.tag, str))
+
+
+def _similar(text: str, description: str | None) -> bool:
+    if not description:
+        return False
+    words = [w.casefold() for w in _WORD.findall(text)]
+    known = {w.casefold() for w in _WORD.findall(description)}
+    return bool(words) and sum(w in known for w in words) / len(words) >= DESCRIPTION_MATCH
+
+
+def _in_boilerplate(el: HtmlElement, title_ancestors: frozenset[HtmlElement] = frozenset()) -> bool:
+    """True inside a boilerplate block; the wrappers that also hold the title are the article's own
+    region (a page-state class such as "page-hero-ad-hidden" on them says nothing about the lead)."""
+    node: HtmlElement | None = el
+    while node is not None:
+        if node.tag in ("body", "html") or node in title_ancestors:
+            return False
+        if node.tag not in ("form", "header") and _is_generic_boilerplate(node):
+            return True
+        node = node.getparent()
+    return False
+
+
+def find_lead(page_body: HtmlElement, title_node: HtmlElement | None, first_paragraph: str,
+              description: str | None, known: set[str]) -> str | None:
+    """The lead's text, or None. ``known`` holds texts already in the article (title, body)."""
+    if title_node is None or not first_paragraph:
+        return None
+    prefix = first_paragraph[:PREFIX_CHARS]
+    title_ancestors = frozenset(title_node.iterancestors())
+    started = False
+    for el in page_body.iter():
+        if el is title_node:
+            started = True
+            continue
+        if not started or not isinstance(el.tag, str) or el.tag not in LEAD_TAGS:
+            continue
+        if _is_descendant(el, title_node):
+            continue
+        text = normalize_text(el.text_content())
+        if text.startswith(prefix) and len(text) <= len(first_paragraph) + 200:
+            return None  # the body begins: no lead before it
+        if prefix in text:
+            continue  # an ancestor of the body
+        if not (MIN_LEAD_WORDS <= count_words(text) <= MAX_LEAD_WORDS) or _in_boilerplate(el, title_ancestors) or _in_figure(el):
+            continue
+        if _marked(el) or _similar(text, description):
+            lead = inline_text(el)
+            if lead and lead not in known and not is_cross_link(lead):
+                return lead
+    return None
+
+
+def _is_descendant(el: HtmlElement, ancestor: HtmlElement) -> bool:
+    node = el.getparent()
+    while node is not None:
+        if node is ancestor:
+            return True
+        node = node.getparent()
+    return False

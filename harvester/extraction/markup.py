@@ -1,0 +1,74 @@
+"""Last-resort authors, section and tags from microdata, RDFa (schema.org vocabulary, with or
+without the "schema:" prefix) and rel=author/category/tag links, read after the body is known:
+first inside the article scope, then on the whole page outside navigation and sidebars."""
+
+from __future__ import annotations
+
+from lxml.html import HtmlElement
+
+from harvester.extraction.authors import clean_authors, set_authors
+from harvester.extraction.pagemeta import PageMeta
+from harvester.extraction.scope import SCOPE_SKIP_PARTS, SCOPE_SKIP_TAGS, scoped
+from harvester.extraction.select import value_of
+from harvester.extraction.taxonomy import kicker_section, tag_text
+
+AUTHOR_MARKUP = (
+    "[itemprop=author] [itemprop=name]", "[itemprop=author]",
+    "[rel~='schema:author'] [property~='schema:name']", "[property~='schema:author'] [property~='schema:name']",
+    "[rel~='schema:author']", "[property~='schema:author']", "a[rel~=author]",
+    ".byline .fn", ".vcard.author .fn", ".author.vcard a", "[class*=byline] a[href*='/author']",
+    "a[href*='/author/']", "a[href*='/authors/']", "a[href*='/autor/']", "a[href*='/autoren/']",
+    "a[href*='/auteur/']", "a[href*='/autore/']", "a[href*='/journalist/']", "a[href*='/profile/']",
+)
+SECTION_MARKUP = ("[itemprop=articleSection]", "[property~='schema:articleSection']", "a[rel~=category]")
+TAG_MARKUP = ("[itemprop=keywords]", "[property~='schema:keywords']", "[property~='schema:about']", "a[rel~=tag]")
+
+# Page level: the article's own footer may hold its categories and tags (AMP and print templates),
+# so only navigation, sidebars, forms and related/comment blocks are excluded there.
+PAGE_SKIP_TAGS = frozenset({"nav", "aside", "form"})
+PAGE_SKIP_PARTS = SCOPE_SKIP_PARTS - {"footer"}
+
+
+def _tag_values(el: HtmlElement) -> list[str]:
+    """Tags of one element: a link's text, or a comma-separated keywords value."""
+    if "category" in (el.get("rel") or "").lower():
+        return []
+    value = value_of(el)
+    parts = value.split(",") if el.tag == "meta" or "keywords" in (el.get("itemprop") or el.get("property") or "") else [value]
+    return [tag_text(p) for p in parts if tag_text(p)]
+
+
+def markup_from_scope(scope: HtmlElement, meta: PageMeta, skip_tags: frozenset[str] = SCOPE_SKIP_TAGS,
+                      skip_parts: frozenset[str] = SCOPE_SKIP_PARTS) -> None:
+    """Last resort for authors, section and tags: microdata, RDFa and rel=author/category/tag links
+    inside ``scope`` (never in navigation, sidebars, related lists or comments)."""
+    if not meta.authors or meta.authors_are_outlet:
+        for selector in AUTHOR_MARKUP:
+            names = clean_authors([value_of(el) for el in scoped(scope, selector, skip_tags, skip_parts)])
+            if names and set_authors(meta, names, "selector", meta.outlet_keys):
+                break
+    if meta.section is None:
+        for selector in SECTION_MARKUP:
+            # a category link may sit in a small <nav> (a kicker); site menus carry no rel=category
+            found = scoped(scope, selector, skip_tags - {"nav"}, skip_parts)
+            values = [v for v in (value_of(el) for el in found) if v]
+            if values:
+                meta.section, meta.sources["section"] = values[0], "selector"
+                break
+    if not meta.tags:
+        for selector in TAG_MARKUP:
+            found = scoped(scope, selector, skip_tags, skip_parts)
+            tags = list(dict.fromkeys(t for el in found for t in _tag_values(el)))
+            if tags:
+                meta.tags, meta.sources["tags"] = tags, "selector"
+                break
+
+
+def markup_from_page(body: HtmlElement, meta: PageMeta) -> None:
+    """After the article scope: a kicker link above the title for the section, then microdata, RDFa
+    and rel links anywhere on the page outside navigation, sidebars, related lists and comments."""
+    if meta.section is None:
+        section = kicker_section(meta.title_node, meta.url)
+        if section:
+            meta.section, meta.sources["section"] = section, "selector"
+    markup_from_scope(body, meta, PAGE_SKIP_TAGS, PAGE_SKIP_PARTS)

@@ -1,0 +1,51 @@
+"""The one URL canonicalisation of the project, used by discovery (which URLs to fetch), the
+incremental state (``url_state`` keys) and the store (the URL an article is stored under).
+
+No Scrapy, no database: extraction, spiders and the store all import it.
+
+``canonical_url``: surrounding whitespace trimmed, scheme and host lower-cased, the fragment and
+tracking parameters removed (``utm_*``, click ids of ad networks, mail-campaign ids, ``ref``...),
+everything else kept as written (parameter order, path case, trailing slash), because the server
+may tell those apart.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
+
+from w3lib.url import safe_url_string, url_query_cleaner
+
+TRACKING_PARAMETER = re.compile(
+    r"^(utm_[a-z0-9_]*|fbclid|gclid|dclid|gbraid|wbraid|msclkid|yclid|mc_cid|mc_eid|_ga|_gl|igshid|"
+    r"ref|ref_src|ref_url|spm|cmpid|ocid|mkt_tok|_hsenc|_hsmi|oly_anon_id|oly_enc_id|vero_id|wt_mc|at_medium|"
+    r"at_campaign|at_custom\d*)$",
+    re.IGNORECASE,
+)
+"""Query parameters that only say where a click came from: never part of an article's identity."""
+
+
+def is_tracking_parameter(name: str) -> bool:
+    return bool(TRACKING_PARAMETER.match(name))
+
+
+def canonical_url(url: str) -> str:
+    """``url`` in the one form the project stores and compares (see the module docstring)."""
+    url = url.strip()
+    parts = urlsplit(url)
+    if parts.scheme and parts.netloc:
+        url = urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path, parts.query, parts.fragment))
+    tracking = [key for key, _ in parse_qsl(parts.query, keep_blank_values=True) if is_tracking_parameter(key)]
+    if tracking:
+        url = url_query_cleaner(url, tracking, remove=True, unique=False, keep_fragments=True)
+    return url.split("#", 1)[0]
+
+
+def absolute_url(value: str | None, base: str) -> str | None:
+    """``value`` resolved against ``base``; None for empty, javascript: or data: values."""
+    if not value:
+        return None
+    value = value.strip()
+    if not value or value.lower().startswith(("javascript:", "data:", "about:", "#")):
+        return None
+    return safe_url_string(urljoin(base, value))
