@@ -11,6 +11,7 @@ from scrapy.exceptions import CloseSpider, DropItem, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import reactor
 
+from harvester.cluster.run import ClusterRun
 from harvester.db import ArticleStore, SchemaOutdated, ensure_schema, make_engine, redact_url, resolve_database_url
 from harvester.db.batch import Entry, write_batch
 from harvester.db.lock import RunLock, try_lock_sites
@@ -136,7 +137,8 @@ class StorePipeline:
             return
         spider = self.crawler.spider
         sites = site_keys(spider)
-        self.lock = try_lock_sites(engine, sites)
+        cluster = ClusterRun.of(self.crawler)  # harvester.cluster: one run shared by all workers, or None
+        self.lock = cluster.lock(engine, sites) if cluster else try_lock_sites(engine, sites)
         if self.lock is None:
             run_id = record_skipped_run(engine, spider.name, datetime.now(UTC))
             engine.dispose()
@@ -148,7 +150,7 @@ class StorePipeline:
             raise CloseSpider(SKIPPED)
         self.store = ArticleStore(engine)
         self.store.register_site(spider.name, getattr(spider, "site_name", "") or spider.name, getattr(spider, "origin", None))
-        self.run_id = start_run(engine, spider.name, datetime.now(UTC))
+        self.run_id = cluster.start(engine, spider.name) if cluster else start_run(engine, spider.name, datetime.now(UTC))
         self.crawler.stats.set_value("harvester/crawl_run_id", self.run_id)
         spider.logger.info("storing articles in %s (crawl run %d)", redact_url(self.database_url), self.run_id)
 
@@ -164,9 +166,13 @@ class StorePipeline:
             return
         self._flush()
         if self.run_id is not None:
-            pages = int(self.crawler.stats.get_value("response_received_count", 0) or 0)
+            pages: int | None = int(self.crawler.stats.get_value("response_received_count", 0) or 0)
+            cluster = ClusterRun.of(self.crawler)
+            if cluster is not None:  # only the run's last worker completes it, with every worker's pages
+                pages = cluster.leave(pages or 0, reason)
             try:
-                finish_run(self.store.engine, self.run_id, finished_at=datetime.now(UTC), status=reason, pages_fetched=pages)
+                if pages is not None:
+                    finish_run(self.store.engine, self.run_id, finished_at=datetime.now(UTC), status=reason, pages_fetched=pages)
             except Exception as exc:  # noqa: BLE001 - the articles are stored; say what is missing
                 spider.logger.error("crawl run %d not completed in the store: %s", self.run_id, exc)
         self._release()
