@@ -66,7 +66,7 @@ class ClusterSite:
             return 200, b"<html><body><h1>Cluster News</h1></body></html>", "text/html; charset=utf-8"
         for n in range(self.count) if path.startswith("/2025/03/") else ():
             if path == article_path(n):
-                html = article_html(f"Story {n} on the council rules", random.Random(n), f"2025-03-{n % 28 + 1:02d}T09:00:00+00:00")
+                html = article_html(f"Council report {n + 1000} on the new rules", random.Random(n), f"2025-03-{n % 28 + 1:02d}T09:00:00+00:00")
                 return 200, html.encode(), "text/html; charset=utf-8"
         return 404, b"<html><body>not found</body></html>", "text/html; charset=utf-8"
 

@@ -156,7 +156,7 @@ class ClusterScheduler(BaseScheduler):
                 for raw in finished:
                     del self._leases[raw]
             now = time.monotonic()
-            if now - self._last_renew >= self.frontier.visibility_ms / 3000:
+            if now - self._last_renew >= self.frontier.visibility_ms / 4000:
                 self._last_renew = now
                 self.frontier.renew(self._leases)
             if now - self._last_requeue >= 1.0:
