@@ -34,7 +34,7 @@ TABLES_0003 = TABLES_0002 | {
 }
 VIEWS_0004 = {"latest_articles", "article_details", "near_duplicates"}
 TABLES_0005 = TABLES_0003 | {"url_state"}
-HEAD = "0005"
+HEAD = "0008"  # 0008 (cluster) follows 0005 on the cluster branch
 
 
 @pytest.fixture(params=backends())
@@ -77,7 +77,7 @@ def search_objects(engine: Engine) -> set[str]:
         return columns | indexes
 
 
-def test_head_is_0005() -> None:
+def test_head_is_0008() -> None:
     assert head_revision() == HEAD
 
 
@@ -100,7 +100,7 @@ def test_upgrade_from_empty_to_head_then_downgrade_to_base(url: str, engine: Eng
 
 
 def test_every_step_round_trips(url: str, engine: Engine) -> None:
-    expected = {"0001": TABLES_0001, "0002": TABLES_0002, "0003": TABLES_0003, "0004": TABLES_0003, "0005": TABLES_0005}
+    expected = {"0001": TABLES_0001, "0002": TABLES_0002, "0003": TABLES_0003, "0004": TABLES_0003, "0005": TABLES_0005, "0008": TABLES_0005}
     for revision, table_names in expected.items():
         upgrade(url, revision)
         assert tables(engine) == table_names, revision
@@ -317,3 +317,18 @@ def test_upgrade_with_data_in_place_backfills_revisions_and_the_search_index(url
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM articles")).scalar_one() == 2
         assert conn.execute(text("SELECT count(*) FROM article_authors")).scalar_one() == 2
+
+
+def test_0008_adds_run_workers_and_fetch_log_worker(url: str, engine: Engine) -> None:
+    upgrade(url, "0005")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO crawl_runs (spider, started_at, status, pages_fetched, articles_new, "
+                          "articles_changed, articles_unchanged, non_articles, non_articles_by_class, errors, "
+                          "errors_by_reason) VALUES ('s', '2026-01-01 00:00:00+00:00', 'finished', 0, 0, 0, 0, 0, '{}', 0, '{}')"))
+    upgrade(url, "0008")
+    inspector = inspect(engine)
+    assert "worker" in {c["name"] for c in inspector.get_columns("fetch_log")}
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT workers FROM crawl_runs")).scalar_one() == 1
+    downgrade(url, "0005")
+    assert "workers" not in {c["name"] for c in inspect(engine).get_columns("crawl_runs")}
