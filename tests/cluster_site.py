@@ -14,17 +14,26 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from tests.generic_sites import article_html
+from tests.generic_sites import article_html, sentence
 
 
 def article_path(n: int) -> str:
     return f"/2025/03/{n % 28 + 1:02d}/story-{n}-council-rules-outages/"
 
 
+def small_article_html(title: str, n: int, published: str) -> str:
+    rng = random.Random(n)
+    text = " ".join(sentence(rng) for _ in range(5))
+    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
+            f'<meta property="article:published_time" content="{published}"></head>'
+            f"<body><article><h1>{title}</h1><p>{text}</p></article></body></html>")
+
+
 class ClusterSite:
-    def __init__(self, count: int, *, latency: float = 0.0) -> None:
+    def __init__(self, count: int, *, latency: float = 0.0, small: bool = False) -> None:
         self.count = count
         self.latency = latency
+        self.small = small  # one short paragraph per article: cheap to extract (benchmarks)
         self.requests: list[tuple[float, str]] = []
         self._lock = threading.Lock()
         site = self
@@ -66,7 +75,9 @@ class ClusterSite:
             return 200, b"<html><body><h1>Cluster News</h1></body></html>", "text/html; charset=utf-8"
         for n in range(self.count) if path.startswith("/2025/03/") else ():
             if path == article_path(n):
-                html = article_html(f"Council report {n + 1000} on the new rules", random.Random(n), f"2025-03-{n % 28 + 1:02d}T09:00:00+00:00")
+                title = f"Council report {n + 1000} on the new rules"
+                date = f"2025-03-{n % 28 + 1:02d}T09:00:00+00:00"
+                html = small_article_html(title, n, date) if self.small else article_html(title, random.Random(n), date)
                 return 200, html.encode(), "text/html; charset=utf-8"
         return 404, b"<html><body>not found</body></html>", "text/html; charset=utf-8"
 
