@@ -27,6 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import redis
+
 from tests.cluster_site import ClusterSite, max_rate
 from tests.redis_server import redis_server
 
@@ -75,6 +77,8 @@ def main() -> None:
             sites = [ClusterSite(args.pages, latency=args.latency, small=True) for _ in range(args.hosts)]
             for site in sites:
                 site.__enter__()
+            client = redis.Redis.from_url(url)
+            commands = int(client.info("stats")["total_commands_processed"])
             try:
                 wall = crawl(url, sites, workers, args, folder)
             finally:
@@ -84,15 +88,19 @@ def main() -> None:
             fetched = len(articles)
             span = articles[-1] - articles[0] if fetched > 1 else float("nan")
             per_host = max(max_rate(site.hits()) for site in sites)
+            commands = int(client.info("stats")["total_commands_processed"]) - commands
+            requests = sum(len(site.requests) for site in sites)
             # steady state: the middle 80 % of the article requests (without ramp-up and tail)
             low, high = articles[fetched // 10], articles[fetched - 1 - fetched // 10] if fetched > 10 else (0, 0)
             steady = (fetched - 2 * (fetched // 10) - 1) / (high - low) if high > low else float("nan")
             results.append({
                 "workers": workers, "articles": fetched, "expected": args.hosts * args.pages,
                 "pages_per_s": fetched / span, "steady_pages_per_s": steady, "wall_s": wall, "max_host_rate": per_host,
+                "redis_commands_per_request": commands / max(1, requests),
             })
             print(f"{workers} worker(s): {fetched} article pages, {fetched / span:.1f} pages/s "
-                  f"(steady {steady:.1f}), largest per-host rate {per_host:.0f}/s, {wall:.0f} s wall", flush=True)
+                  f"(steady {steady:.1f}), largest per-host rate {per_host:.0f}/s, {wall:.0f} s wall, "
+                  f"{commands / max(1, requests):.1f} Redis commands per request", flush=True)
     base, steady_base = results[0]["pages_per_s"], results[0]["steady_pages_per_s"]
     limit = min(1 / args.host_delay, args.concurrency / args.latency) if args.host_delay else args.concurrency / args.latency
     print(f"\nhosts {args.hosts} x {args.pages} pages, latency {args.latency} s, {args.concurrency} requests/worker, "

@@ -241,7 +241,7 @@ def test_three_workers_crawl_a_site_once_and_refuse_injected_entries(tmp_path: P
                             json.dumps({"url": "http://127.0.0.1:1/", "callback": "os.system"}): -1000})
         workers = [start_worker(site, url, database, tmp_path, n) for n in range(3)]
         assert wait_all(workers, timeout=400) == [0, 0, 0]
-        assert client.keys("harvester:crawl:*") == []  # the finished run cleared its frontier
+        assert client.keys("harvester:{crawl:*") == []  # the finished run cleared its frontier
     assert not marker.exists()
     rejected = sum(int(stats(tmp_path, n).get("harvester/cluster/rejected", 0)) for n in range(3))
     assert rejected == 3

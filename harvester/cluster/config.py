@@ -57,12 +57,13 @@ def crawl_namespace(spider_name: str, sites: list[str]) -> str:
     """The key prefix of one crawl: the spider and the sites it crawls (``news -a site=A`` and
     ``news -a site=B`` are different crawls)."""
     digest = hashlib.sha256("\n".join(sorted(sites)).encode("utf-8")).hexdigest()[:12]
-    return f"{KEY_PREFIX}:crawl:{spider_name}:{digest}"
+    # {hash tag}: on a Redis Cluster all keys of one crawl live in one slot (the scripts touch several)
+    return f"{KEY_PREFIX}:{{crawl:{spider_name}:{digest}}}"
 
 
 def host_key(netloc: str) -> str:
     """The key prefix of a host's politeness state, shared by every crawl on the same Redis."""
-    return f"{KEY_PREFIX}:host:{netloc.lower()}"
+    return f"{KEY_PREFIX}:{{host:{netloc.lower()}}}"
 
 
 class Cluster:
