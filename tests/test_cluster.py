@@ -268,3 +268,26 @@ def test_a_worker_killed_mid_crawl_loses_nothing(tmp_path: Path) -> None:
     assert sum(int(stats(tmp_path, n).get("harvester/cluster/leases_expired", 0)) for n in (0, 2)) > 0
     assert_crawled_once(database, site, workers=3)
     assert_polite(site)
+
+
+@needs_postgres
+def test_distributed_run_locks_are_shared_but_keep_single_runs_out(tmp_path: Path) -> None:
+    from harvester.db.cluster import lock_for_run
+    from harvester.db.lock import try_lock_sites
+
+    database = empty_database_url("postgresql", tmp_path)
+    engine = make_engine(database)
+    try:
+        first = lock_for_run(engine, ["site-a"], first=True)
+        second = lock_for_run(engine, ["site-a"], first=False)
+        assert first is not None and second is not None  # the run's workers share the lock
+        assert try_lock_sites(engine, ["site-a"]) is None  # a single-process run is skipped
+        first.release()
+        assert try_lock_sites(engine, ["site-a"]) is None  # still held by the second worker
+        second.release()
+        single = try_lock_sites(engine, ["site-a"])
+        assert single is not None
+        assert lock_for_run(engine, ["site-a"], first=True) is None  # and the other way round
+        single.release()
+    finally:
+        engine.dispose()
