@@ -1,6 +1,6 @@
 """Scale-out benchmark: pages/s of 1, 2 and 4 workers sharing one frontier on Redis.
 
-Usage: ``python -m bench.scale [--hosts 8] [--pages 60] [--latency 0.5] [--concurrency 4]
+Usage: ``python -m bench.scale [--hosts 12] [--pages 100] [--latency 0.5] [--concurrency 4]
 [--host-delay 0.1] [--workers 1,2,4] [--database URL] [--json FILE]``
 
 A loopback "site" of many hosts (one server per port, each its own host to the crawler) whose
@@ -61,8 +61,8 @@ def crawl(url: str, sites: list[ClusterSite], workers: int, args: argparse.Names
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--hosts", type=int, default=8)
-    parser.add_argument("--pages", type=int, default=60, help="articles per host")
+    parser.add_argument("--hosts", type=int, default=12)
+    parser.add_argument("--pages", type=int, default=100, help="articles per host")
     parser.add_argument("--latency", type=float, default=0.5, help="seconds the servers wait per request")
     parser.add_argument("--concurrency", type=int, default=4, help="requests at once per worker, and per host")
     parser.add_argument("--host-delay", type=float, default=0.1, help="cluster-wide seconds between requests to a host")
