@@ -291,3 +291,43 @@ def test_distributed_run_locks_are_shared_but_keep_single_runs_out(tmp_path: Pat
         single.release()
     finally:
         engine.dispose()
+
+
+def test_queued_site_runs_are_validated() -> None:
+    from harvester.cluster.jobs import SiteRun, parse
+
+    known = {"news", "itpostnews"}
+    run = SiteRun("news", {"site": "http://127.0.0.1:1"}, {"DOWNLOAD_DELAY": "0"})
+    assert parse(run.to_json(), known) == run
+    for bad in (b"garbage", pickle.dumps(run), json.dumps({"spider": "evil", "args": {}, "settings": {}}),
+                json.dumps({"spider": "news", "args": {"site": 1}, "settings": {}}),
+                json.dumps({"spider": "news", "args": {}, "settings": {"DATABASE_URL": "postgresql://x"}})):
+        with pytest.raises(ValueError):
+            parse(bad, known)
+
+
+@needs_postgres
+def test_a_worker_serves_queued_site_runs_several_at_once(tmp_path: Path) -> None:
+    database = empty_database_url("postgresql", tmp_path)
+    upgrade(database)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HARVESTER_", "SCRAPY_"))}
+    env["HARVESTER_DATABASE_URL"] = database
+    with redis_server() as url, ClusterSite(20) as first, ClusterSite(20) as second:
+        env["HARVESTER_FRONTIER_URL"] = url
+        harvester = [sys.executable, "-m", "harvester.cli"]
+        for site in (first, second):
+            subprocess.run([*harvester, "crawl", "news", "-a", f"site={site.url}", "--submit", "-s", "DOWNLOAD_DELAY=0.01",
+                            "-s", "HARVESTER_STORE_BATCH_SIZE=1"], cwd=REPO_ROOT, env=env, check=True, timeout=60)
+        redis.Redis.from_url(url).rpush("harvester:site_runs", b"garbage")
+        worker = subprocess.run([*harvester, "worker", "--slots", "2", "--idle-exit", "3"], cwd=REPO_ROOT, env=env,
+                                capture_output=True, text=True, timeout=600)
+    assert worker.returncode == 0, worker.stderr[-2000:]
+    assert "refused a queued site run" in worker.stderr
+    assert worker.stderr.count("site run news started") == 2
+    assert worker.stderr.rindex("site run news started") < worker.stderr.index("site run news ended")  # at once
+    engine = make_engine(database)
+    try:
+        assert rows(engine, "SELECT status, workers, articles_new FROM crawl_runs ORDER BY id") == [("finished", 1, 20)] * 2
+        assert scalar(engine, "SELECT count(DISTINCT url) FROM articles") == 40
+    finally:
+        engine.dispose()
