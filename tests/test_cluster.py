@@ -331,3 +331,39 @@ def test_a_worker_serves_queued_site_runs_several_at_once(tmp_path: Path) -> Non
         assert scalar(engine, "SELECT count(DISTINCT url) FROM articles") == 40
     finally:
         engine.dispose()
+
+
+def test_a_scheduled_job_can_queue_its_runs_on_the_cluster() -> None:
+    from harvester.schedule import ConfigError, parse_schedule
+
+    schedule = parse_schedule({"jobs": {"wos": {"spider": "worldofsoftware", "interval": "1h", "cluster_workers": 3}}})
+    command = schedule.jobs[0].command("postgresql+psycopg://u:secret@h/db")
+    assert command[3:] == ["crawl", "worldofsoftware", "--submit", "--workers", "3"]  # no database in the job
+    with pytest.raises(ConfigError, match="cluster_workers"):
+        parse_schedule({"jobs": {"wos": {"interval": "1h", "cluster_workers": 0}}})
+
+
+def test_the_addon_is_off_without_a_frontier_url_and_wires_everything_with_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    from scrapy.exceptions import NotConfigured
+    from scrapy.settings import Settings
+
+    from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+    from scrapy.utils.conf import build_component_list
+    from scrapy.utils.misc import load_object
+
+    from harvester.cluster.addon import ClusterAddon
+    from harvester.cluster.politeness import ClusterPolitenessMiddleware
+    from harvester.cluster.robots import SharedRobotsTxtMiddleware
+    from harvester.runner import project_settings
+
+    monkeypatch.delenv("HARVESTER_FRONTIER_URL", raising=False)
+    with pytest.raises(NotConfigured):
+        ClusterAddon().update_settings(project_settings())
+    settings: Settings = project_settings({"HARVESTER_FRONTIER_URL": "redis://127.0.0.1:1/0", "DOWNLOAD_DELAY": "0.25"})
+    ClusterAddon().update_settings(settings)
+    assert settings["SCHEDULER"] == "harvester.cluster.scheduler.ClusterScheduler"
+    assert settings.getfloat("HARVESTER_CLUSTER_HOST_DELAY") == 0.25  # the per-host delay becomes the cluster's
+    assert settings.getfloat("DOWNLOAD_DELAY") == 0 and not settings.getbool("AUTOTHROTTLE_ENABLED")
+    enabled = [load_object(m) for m in build_component_list(settings.getwithbase("DOWNLOADER_MIDDLEWARES"))]
+    assert SharedRobotsTxtMiddleware in enabled and RobotsTxtMiddleware not in enabled
+    assert enabled[-1] is ClusterPolitenessMiddleware  # the last one before the download

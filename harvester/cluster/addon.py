@@ -14,9 +14,11 @@ from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import NotConfigured
 
 from harvester.cluster.config import SETTING, frontier_url, redact
-from harvester.cluster.politeness import ClusterPolitenessMiddleware
-from harvester.cluster.robots import SharedRobotsTxtMiddleware
-from harvester.cluster.scheduler import ClusterScheduler
+
+# by name: a crawl without a frontier URL does not even import the Redis client
+SCHEDULER = "harvester.cluster.scheduler.ClusterScheduler"
+POLITENESS = "harvester.cluster.politeness.ClusterPolitenessMiddleware"
+ROBOTS = "harvester.cluster.robots.SharedRobotsTxtMiddleware"
 
 logger = logging.getLogger(__name__)
 
@@ -31,9 +33,9 @@ class ClusterAddon:
             settings.set("HARVESTER_CLUSTER_HOST_DELAY", settings.getfloat("DOWNLOAD_DELAY"), priority="addon")
         settings.set("DOWNLOAD_DELAY", 0, priority="cmdline")
         settings.set("AUTOTHROTTLE_ENABLED", False, priority="cmdline")
-        settings.set("SCHEDULER", f"{ClusterScheduler.__module__}.{ClusterScheduler.__name__}", priority="cmdline")
-        settings.set_in_component_priority_dict("DOWNLOADER_MIDDLEWARES", RobotsTxtMiddleware, None)  # type: ignore[arg-type]
-        settings.set_in_component_priority_dict("DOWNLOADER_MIDDLEWARES", SharedRobotsTxtMiddleware, 100)
+        settings.set("SCHEDULER", SCHEDULER, priority="cmdline")
+        settings["DOWNLOADER_MIDDLEWARES"][f"{RobotsTxtMiddleware.__module__}.{RobotsTxtMiddleware.__name__}"] = None
+        settings["DOWNLOADER_MIDDLEWARES"][ROBOTS] = 100
         # last before the download handler: the token is taken only for a real download
-        settings.set_in_component_priority_dict("DOWNLOADER_MIDDLEWARES", ClusterPolitenessMiddleware, 990)
+        settings["DOWNLOADER_MIDDLEWARES"][POLITENESS] = 990
         logger.info("shared frontier: %s", redact(url))

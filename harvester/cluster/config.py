@@ -9,8 +9,6 @@ import uuid
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-import redis
-
 SETTING = "HARVESTER_FRONTIER_URL"
 KEY_PREFIX = "harvester"
 # One id per process: written into fetch_log (harvester.db.models) and the run's worker list.
@@ -42,8 +40,10 @@ def redact(url: str) -> str:
     return urlunsplit((parts.scheme, f"***@{host}", parts.path, parts.query, parts.fragment))
 
 
-def connect(url: str) -> redis.Redis:
+def connect(url: str) -> Any:
     """A Redis client for ``url`` (redis://, rediss:// for TLS, unix://)."""
+    import redis
+
     return redis.Redis.from_url(url, socket_timeout=10, socket_connect_timeout=10, health_check_interval=30)
 
 
