@@ -367,3 +367,22 @@ def test_the_addon_is_off_without_a_frontier_url_and_wires_everything_with_one(m
     enabled = [load_object(m) for m in build_component_list(settings.getwithbase("DOWNLOADER_MIDDLEWARES"))]
     assert SharedRobotsTxtMiddleware in enabled and RobotsTxtMiddleware not in enabled
     assert enabled[-1] is ClusterPolitenessMiddleware  # the last one before the download
+
+
+@needs_postgres
+def test_a_shared_run_lock_checks_and_is_retaken_shared(tmp_path: Path) -> None:
+    from harvester.db.cluster import lock_for_run
+    from harvester.db.lock import try_lock_sites
+
+    engine = make_engine(empty_database_url("postgresql", tmp_path))
+    try:
+        lock = lock_for_run(engine, ["site-b"], first=True)
+        other = lock_for_run(engine, ["site-b"], first=False)
+        assert lock is not None and other is not None and lock.check() == "held"
+        lock._conn.invalidate()  # the connection is lost, as in a server restart
+        assert lock.check() == "reacquired"  # shared again: the other worker still holds it too
+        assert try_lock_sites(engine, ["site-b"]) is None
+        lock.release()
+        other.release()
+    finally:
+        engine.dispose()
