@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -46,6 +47,14 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("-s", dest="settings", action="append", default=[], metavar="NAME=VALUE",
                        help="Scrapy setting, as with scrapy crawl -s (repeatable)")
     crawl.add_argument("--database", help="database URL")
+    crawl.add_argument("--submit", action="store_true",
+                       help="queue the site runs on the cluster (HARVESTER_FRONTIER_URL) for `harvester worker`s instead")
+    crawl.add_argument("--workers", type=int, default=1, metavar="K", help="with --submit: K workers on each site run")
+
+    worker = commands.add_parser("worker", help="serve site runs queued on the cluster (HARVESTER_FRONTIER_URL)")
+    worker.add_argument("--slots", type=int, default=2, metavar="N", help="site runs at once (default 2)")
+    worker.add_argument("--idle-exit", type=float, default=None, metavar="SECONDS",
+                        help="exit after SECONDS with nothing queued or running (default: run until SIGTERM)")
 
     runs = commands.add_parser("runs", help="the crawl run history from crawl_runs, as a table")
     runs.add_argument("--site", help="only this spider's runs")
@@ -101,6 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handlers = {
         "crawl": cmd_crawl,
+        "worker": cmd_worker,
         "runs": cmd_runs,
         "schedule": cmd_schedule,
         "demo": cmd_demo,
@@ -317,6 +327,8 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     unknown = [site for site in sites + list(base_urls) if site not in known]
     if unknown:
         raise CommandError(f"unknown site {unknown[0]!r} (known: {', '.join(known)})")
+    if args.submit:
+        return _submit(sites, spider_args, base_urls, settings, args.workers)
     url = args.database or settings.pop("DATABASE_URL", None) or _database_url(args)
     os.environ["HARVESTER_DATABASE_URL"] = url  # the store of every crawler in this process
     with _opened_store_at(url):
@@ -337,6 +349,39 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     if failures:
         raise CommandError("; ".join(failures))
     return 0
+
+
+def _submit(
+    sites: list[str], spider_args: dict[str, str], base_urls: dict[str, str], settings: dict[str, str], workers: int
+) -> int:
+    """``harvester crawl --submit``: queue the site runs on the cluster for ``harvester worker``s."""
+    from harvester.cluster.jobs import SiteRun, submit
+
+    url = settings.pop("HARVESTER_FRONTIER_URL", None) or os.environ.get("HARVESTER_FRONTIER_URL", "").strip()
+    if not url:
+        raise CommandError("--submit needs HARVESTER_FRONTIER_URL (environment or -s)")
+    if "DATABASE_URL" in settings:
+        raise CommandError("--submit: the database is each worker's (HARVESTER_DATABASE_URL), not the job's")
+    runs = [SiteRun(site, dict(spider_args, **({"base_url": base_urls[site]} if site in base_urls else {})), settings)
+            for site in sites]
+    queued = submit(url, runs, workers)
+    print(f"queued {queued} site runs ({len(runs)} sites x {max(1, workers)} workers)", file=sys.stderr)
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from harvester.cluster.config import frontier_url
+    from harvester.cluster.jobs import serve
+    from harvester.runner import project_settings, spider_names
+
+    settings = project_settings()
+    url = frontier_url(settings)
+    if not url:
+        raise CommandError("harvester worker needs HARVESTER_FRONTIER_URL (redis://...)")
+    if args.slots < 1:
+        raise CommandError("--slots must be at least 1")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s: %(message)s")
+    return serve(url, args.slots, set(spider_names(settings)), idle_exit=args.idle_exit)
 
 
 def _crawl_problem(result: CrawlResult) -> str | None:

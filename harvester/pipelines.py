@@ -5,7 +5,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,12 +17,15 @@ from twisted.internet import reactor, task
 from twisted.internet.defer import Deferred
 from twisted.internet.threads import deferToThread
 
+from harvester.cluster.run import ClusterRun
 from harvester.db import ArticleStore, SchemaOutdated, ensure_schema, make_engine, redact_url, resolve_database_url
 from harvester.db.batch import BatchReport, StoreUnavailable, entry_url
 from harvester.db.errors import classify, describe
 from harvester.db.lock import LOST, REACQUIRED, RunLock, try_lock_sites
 from harvester.db.rawpages import RawResponse
+from harvester.db.engine import writing
 from harvester.db.runs import (
+    apply_run_end,
     DISCOVERY,
     FAILED,
     FINISHED,
@@ -133,6 +136,7 @@ class StorePipeline:
         self.handoff: Handoff | None = None
         self.writer: StoreWriter | None = None
         self.failure: str | None = None
+        self.cluster: ClusterRun | None = None
         self._ended = False
 
     @classmethod
@@ -178,7 +182,8 @@ class StorePipeline:
         store = ArticleStore(engine)
         self._replay(store, spider)
         sites = site_keys(spider)
-        self.lock = try_lock_sites(engine, sites)
+        self.cluster = cluster = ClusterRun.of(self.crawler)  # harvester.cluster: one run for all workers, or None
+        self.lock = cluster.lock(engine, sites) if cluster else try_lock_sites(engine, sites)
         if self.lock is None:
             run_id = record_skipped_run(engine, spider.name, datetime.now(UTC))
             engine.dispose()
@@ -188,11 +193,13 @@ class StorePipeline:
                 "another run of %s holds the lock: this run is skipped (crawl run %d)", ", ".join(sites), run_id
             )
             return None
-        for crashed in close_dead_runs(engine, spider.name, lock_held=True):
+        cluster = self.cluster
+        for crashed in ([] if cluster is not None and not cluster.first
+                        else close_dead_runs(engine, spider.name, lock_held=cluster is None)):
             spider.logger.warning("crawl run %d of %s had died without completing its row: closed as crashed",
                                   crashed, spider.name)
         store.register_site(spider.name, getattr(spider, "site_name", "") or spider.name, getattr(spider, "origin", None))
-        self.run_id = start_run(engine, spider.name, datetime.now(UTC))
+        self.run_id = cluster.start(engine, spider.name) if cluster else start_run(engine, spider.name, datetime.now(UTC))
         self.crawler.stats.set_value("harvester/crawl_run_id", self.run_id)
         spool = Spool.create(self.settings.spool_dir, spider.name)
         spool.append([SpoolHeader(self.run_id, spider.name)])
@@ -277,7 +284,8 @@ class StorePipeline:
         stats = self.crawler.stats
         pages = int(stats.get_value("response_received_count", 0) or 0)
         status, detail = run_status(reason, pages, self.failure, int(stats.get_value("harvester/store/failed", 0) or 0))
-        end = RunEnd(self.run_id, datetime.now(UTC), status, pages, detail)
+        # A worker of a distributed run only flushes its part; the run's last worker completes the row.
+        end = RunEnd(self.run_id, datetime.now(UTC), status, pages, detail, complete=self.cluster is None)
         stats.set_value("harvester/run_status", status)
         if detail:
             stats.set_value("harvester/run_status_detail", detail)
@@ -304,9 +312,22 @@ class StorePipeline:
         if complete:
             with contextlib.suppress(Exception):
                 forget_mark(self.store, self.handoff.spool.name)
+        if self.cluster is not None and complete:
+            self._leave_cluster(end, final_status)
         self.crawler.stats.set_value("harvester/run_status", final_status)
         self._release()
         self.store.close()
+
+    def _leave_cluster(self, end: RunEnd, status: str) -> None:
+        """This worker's writes are in: leave the distributed run; the last worker completes it."""
+        assert self.cluster is not None and self.store is not None
+        try:
+            pages = self.cluster.leave(end.pages_fetched, status)
+            if pages is not None:
+                with writing(self.store.engine) as conn:
+                    apply_run_end(conn, replace(end, pages_fetched=pages, status=status, complete=True))
+        except Exception as exc:  # noqa: BLE001 - the articles are stored; say what is missing
+            logger.error("distributed crawl run %d not completed: %s", end.run_id, describe(exc))
 
     def _release(self) -> None:
         if self.lock is not None:

@@ -17,6 +17,7 @@ The configuration is a TOML file, one table per job under ``[jobs]``::
     interval = "6h"
     args = { site = "https://example.com" }           # -a NAME=VALUE
     # base_url = "http://127.0.0.1:8001"              # a site spider crawling a mirror
+    # cluster_workers = 3                             # queue each run for 3 `harvester worker`s (HARVESTER_FRONTIER_URL)
 
 Each run is a ``harvester crawl`` subprocess (the Twisted reactor cannot be restarted in one
 process). The scheduler never starts a job while its previous run is still going
@@ -49,7 +50,7 @@ log = logging.getLogger("harvester.schedule")
 
 _INTERVAL = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*")
 _UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
-_JOB_KEYS = {"spider", "cron", "interval", "args", "settings", "base_url"}
+_JOB_KEYS = {"spider", "cron", "interval", "args", "settings", "base_url", "cluster_workers"}
 
 
 class ConfigError(ValueError):
@@ -65,6 +66,7 @@ class Job:
     args: dict[str, str] = field(default_factory=dict)
     settings: dict[str, str] = field(default_factory=dict)
     base_url: str | None = None
+    cluster_workers: int | None = None  # queue each run on the cluster for this many `harvester worker`s
 
     def trigger(self, timezone: str | None) -> BaseTrigger:
         if self.cron is not None:
@@ -81,6 +83,8 @@ class Job:
             argv += ["-a", f"{name}={value}"]
         for name, value in self.settings.items():
             argv += ["-s", f"{name}={value}"]
+        if self.cluster_workers:  # queued for the cluster's workers, which use their own database
+            return [*argv, "--submit", "--workers", str(self.cluster_workers)]
         if database:
             argv += ["--database", database]
         return argv
@@ -157,7 +161,16 @@ def _parse_job(name: str, table: object, where: str) -> Job:
         args=_strings(table.get("args", {}), f"{where}: jobs.{name}.args"),
         settings=_strings(table.get("settings", {}), f"{where}: jobs.{name}.settings"),
         base_url=str(table["base_url"]) if "base_url" in table else None,
+        cluster_workers=_cluster_workers(table.get("cluster_workers"), f"{where}: jobs.{name}"),
     )
+
+
+def _cluster_workers(value: object, where: str) -> int | None:
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ConfigError(f"{where}: cluster_workers must be a whole number >= 1")
+    return value
 
 
 def _strings(table: object, where: str) -> dict[str, str]:

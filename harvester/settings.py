@@ -83,6 +83,12 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 
+# Scale-out (harvester.cluster): with HARVESTER_FRONTIER_URL=redis://... (setting or environment)
+# the crawl shares its frontier, duplicate filter, run and per-host politeness with every other
+# process on that Redis; unset, the add-on is off and nothing changes.
+ADDONS = {"harvester.cluster.addon.ClusterAddon": 0}
+HARVESTER_FRONTIER_URL = None
+
 EXTENSIONS = {
     "harvester.stats_file.StatsFile": 500,
     "harvester.progress.Progress": 510,

@@ -36,8 +36,8 @@ VIEWS_0004 = {"latest_articles", "article_details", "near_duplicates"}
 TABLES_0005 = TABLES_0003 | {"url_state"}
 TABLES_0006 = TABLES_0005 | {"spool_marks"}
 TABLES_0007 = TABLES_0006 | {"site_boilerplate", "site_boilerplate_pages"}
-HEAD = "0007"
-TABLES_HEAD = TABLES_0007
+HEAD = "0008"
+TABLES_HEAD = TABLES_0007  # 0008 adds columns, no table
 
 
 @pytest.fixture(params=backends())
@@ -104,7 +104,7 @@ def test_upgrade_from_empty_to_head_then_downgrade_to_base(url: str, engine: Eng
 
 def test_every_step_round_trips(url: str, engine: Engine) -> None:
     expected = {"0001": TABLES_0001, "0002": TABLES_0002, "0003": TABLES_0003, "0004": TABLES_0003, "0005": TABLES_0005,
-                "0006": TABLES_0006, "0007": TABLES_0007}
+                "0006": TABLES_0006, "0007": TABLES_0007, "0008": TABLES_0007}
     for revision, table_names in expected.items():
         upgrade(url, revision)
         assert tables(engine) == table_names, revision
@@ -323,3 +323,18 @@ def test_upgrade_with_data_in_place_backfills_revisions_and_the_search_index(url
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM articles")).scalar_one() == 2
         assert conn.execute(text("SELECT count(*) FROM article_authors")).scalar_one() == 2
+
+
+def test_0008_adds_run_workers_and_fetch_log_worker(url: str, engine: Engine) -> None:
+    upgrade(url, "0005")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO crawl_runs (spider, started_at, status, pages_fetched, articles_new, "
+                          "articles_changed, articles_unchanged, non_articles, non_articles_by_class, errors, "
+                          "errors_by_reason) VALUES ('s', '2026-01-01 00:00:00+00:00', 'finished', 0, 0, 0, 0, 0, '{}', 0, '{}')"))
+    upgrade(url, "0008")
+    inspector = inspect(engine)
+    assert "worker" in {c["name"] for c in inspector.get_columns("fetch_log")}
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT workers FROM crawl_runs")).scalar_one() == 1
+    downgrade(url, "0005")
+    assert "workers" not in {c["name"] for c in inspect(engine).get_columns("crawl_runs")}

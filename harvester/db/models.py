@@ -25,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from harvester.db.types import UTCDateTime
+from harvester.db.worker import worker_id
 
 #: Constraint names are deterministic, so migrations can refer to them on every backend.
 NAMING_CONVENTION: dict[str, str] = {
@@ -210,6 +211,8 @@ class CrawlRun(Base):
     non_articles_by_class: Mapped[str] = mapped_column(Text, default="{}")  # JSON: class -> count
     errors: Mapped[int] = mapped_column(Integer, default=0)
     errors_by_reason: Mapped[str] = mapped_column(Text, default="{}")  # JSON: reason -> count
+    # processes that worked on the run: 1, or more for a distributed run (harvester.cluster)
+    workers: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     status_detail: Mapped[str | None] = mapped_column(Text)  # why a run failed or was closed as crashed
     hostname: Mapped[str | None] = mapped_column(String(255))  # where the run's process ran
     pid: Mapped[int | None] = mapped_column(Integer)  # the run's process id there
@@ -256,6 +259,8 @@ class FetchLog(Base):
     article_id: Mapped[int | None] = mapped_column(
         ForeignKey("articles.id", ondelete="SET NULL"), index=True
     )
+    # the process that fetched the URL (host:pid:nonce, harvester.db.worker); set on every insert
+    worker: Mapped[str | None] = mapped_column(String(96), default=worker_id)
 
 
 class UrlState(Base):

@@ -61,6 +61,7 @@ class RunEnd:
     status: str
     pages_fetched: int
     detail: str | None = None
+    complete: bool = True  # False: a worker of a distributed run leaving (the run goes on)
 
 
 def start_run(engine: Engine, spider: str, started_at: datetime) -> int:
@@ -162,7 +163,9 @@ def refresh_run_counts(conn: Connection, run_id: int) -> None:
 
 
 def apply_run_end(conn: Connection, end: RunEnd) -> None:
-    """Complete a run's row from its spooled ``RunEnd`` (unless a later record closed it already)."""
+    """Complete a run's row from its spooled ``RunEnd`` (a leaving worker of a distributed run: nothing)."""
+    if not end.complete:
+        return
     finish_run_on(conn, end.run_id, finished_at=end.finished_at, status=end.status,
                   pages_fetched=end.pages_fetched, detail=end.detail)
 
