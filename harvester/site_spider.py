@@ -76,6 +76,7 @@ class SiteSpider(scrapy.Spider):
     article_path: ClassVar[re.Pattern[str] | None] = None
     reserved_slugs: ClassVar[frozenset[str]] = frozenset()
     listing_path: ClassVar[re.Pattern[str] | None] = None
+    bypass_dupefilter = False  # set from the crawl's settings (JOBDIR) in from_crawler
 
     def __init__(self, *args: Any, base_url: str | None = None, since: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -137,12 +138,17 @@ class SiteSpider(scrapy.Spider):
         spider.max_sitemap_bytes = settings.getint("DOWNLOAD_MAXSIZE", 10 * 1024 * 1024)
         spider.frontier = Frontier(settings.getint("HARVESTER_MAX_ARTICLES_PER_RUN", 10_000))
         spider.queue_target = max(1, settings.getint("HARVESTER_ARTICLE_QUEUE", 2 * settings.getint("CONCURRENT_REQUESTS", 16)))
+        if settings.get("HARVESTER_FRONTIER_URL"):
+            # a shared frontier (harvester.cluster) holds every admitted URL in Redis, ordered by
+            # priority, and survives this process: nothing is kept back in this worker's memory
+            spider.queue_target = 2**62
         spider.pool = acquire_pool(
             settings.getint("HARVESTER_EXTRACT_WORKERS", 0) or default_workers(),
             settings.getfloat("HARVESTER_EXTRACT_TIMEOUT", 20.0),
             settings.getint("HARVESTER_EXTRACT_MEMORY_MB", 2048),
         )
         _recover_jobdir(settings.get("JOBDIR"), spider.logger)
+        spider.bypass_dupefilter = bool(settings.get("JOBDIR"))
         crawler.signals.connect(spider._on_idle, signal=signals.spider_idle)
         crawler.signals.connect(spider._on_closed, signal=signals.spider_closed)
         crawler.signals.connect(spider._on_engine_started, signal=signals.engine_started)
@@ -185,9 +191,10 @@ class SiteSpider(scrapy.Spider):
         """A request for a real-site URL; a ``probe`` (a guessed path) may be missing without error;
         an ``article`` request may be re-checked or skipped by the incremental middleware.
 
-        Every request bypasses Scrapy's duplicate filter (``dont_filter``): discovery pages are
-        fetched once per run by construction and article URLs are de-duplicated by the spider,
-        so a JOBDIR's filter left by a killed run cannot hide a page from the next one."""
+        With a JOBDIR, requests bypass Scrapy's duplicate filter (``dont_filter``): discovery pages
+        are fetched once per run by construction and article URLs are de-duplicated by the spider,
+        so a JOBDIR's filter left by a killed run cannot hide a page from the next one. Otherwise
+        the filter stays on (it is the cluster's shared one on a shared frontier)."""
         site = self._site_of(real_url)
         return scrapy.Request(
             site.to_fetch(real_url) if site else real_url,
@@ -195,7 +202,7 @@ class SiteSpider(scrapy.Spider):
             errback=self.on_error,
             priority=priority,
             cb_kwargs=cb_kwargs,
-            dont_filter=True,
+            dont_filter=self.bypass_dupefilter,
             meta={PROBE_META: probe, ARTICLE_META: article, CHANNEL_META: channel},
         )
 

@@ -57,14 +57,14 @@ def spider() -> NewsSpider:
 
 def test_codec_round_trip_keeps_what_the_spider_needs() -> None:
     news = spider()
-    request = news._request("http://127.0.0.1:8000/news/", news.parse_listing, priority=10, probe=True, depth=2)
+    request = news._request("http://127.0.0.1:8000/news/", news.parse_listing, "listing", priority=10, probe=True, depth=2)
     request.meta["download_slot"] = "private"
     request.meta["not_json"] = object()
     again = codec.decode(codec.encode(request, news), news)
     assert again.url == request.url and again.priority == 10
     assert again.callback == news.parse_listing and again.errback == news.on_error
     assert again.cb_kwargs == {"depth": 2}
-    assert again.meta == {"harvester_probe": True, "harvester_article": False}
+    assert again.meta == {"harvester_probe": True, "harvester_article": False, "harvester_channel": "listing"}
 
 
 def test_codec_keeps_method_headers_and_body() -> None:
