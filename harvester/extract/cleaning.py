@@ -16,7 +16,7 @@ import nh3
 from lxml.html import HtmlElement
 
 from harvester.extract.boilerplate import strip_boilerplate
-from harvester.extract.normalize import normalize_block, normalize_text
+from harvester.extract.normalize import normalize_block, normalize_text, strip_invisible
 from harvester.extract.select import image_src
 
 BLOCK_TAGS = frozenset(
@@ -190,5 +190,5 @@ def sanitized_html(root: HtmlElement, base_url: str) -> str:
         url_schemes={"http", "https", "mailto"},
         strip_comments=True,
     )
-    html = html.replace("\u00a0", " ").replace("&nbsp;", " ")
+    html = strip_invisible(html.replace("\u00a0", " ").replace("&nbsp;", " "))
     return _SPACE_BEFORE_CLOSE.sub(r"</\1>", html).strip()
