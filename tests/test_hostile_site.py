@@ -44,6 +44,8 @@ def http_reason(status: int) -> str:
 
 
 CRAWL_TIMEOUT_SECONDS = 120
+EXTRA_SETTINGS: tuple[str, ...] = ()
+"""Nothing by default; for diagnosis only (e.g. CLOSESPIDER_TIMEOUT to see the store of a crawl that overruns)."""
 MAX_LOOP_STALL_MS = 250
 LOOP_STALL_STAT = "harvester/loop/max_stall_ms"
 FORBIDDEN_IN_TEXT = {"alert(": "script text", "\x00": "NUL", "\u202e": "bidi override U+202E",
@@ -87,7 +89,7 @@ def crawl(tmp_path_factory: pytest.TempPathFactory) -> HostileCrawl:
             sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"site={site.base}",
             "-s", f"HARVESTER_STATS_FILE={stats_file}", "-s", f"LOG_FILE={log_file}", "-s", "LOG_LEVEL=INFO",
             # politeness delays off (loopback); every limit stays at the project's default
-            "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
+            "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", *EXTRA_SETTINGS,
         ]
         started = time.monotonic()
         process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE,

@@ -186,18 +186,18 @@ class HostileSite:
         self._trap(f"{base}/03/employer-moves-headquarters-abroad/", html_route(pages.paywall()), "paywall")
         self._trap(f"{base}/04/story-that-does-not-exist-anymore/", html_route(pages.SOFT_404), "soft_404")
         teasers = [(s.path, s.title) for s in STORIES[:6]]
-        self._trap(f"{base}/05/latest-headlines-roundup-page/", html_route(pages.teaser_listing(teasers)), "listing")
+        self._trap(f"{base}/05/latest-headlines-roundup-today/", html_route(pages.teaser_listing(teasers)), "listing")
         self._trap(f"{base}/06/archive-of-regional-budget-reports/", html_route(pages.link_table()), "listing")
-        self._trap(f"{base}/07/all-sections-and-topics-map/", html_route(pages.nav_dump()), "listing")
-        self._trap(f"{base}/08/every-link-we-have-page/", html_route(pages.hundred_thousand_links()),
+        self._trap(f"{base}/07/all-sections-and-subjects-map/", html_route(pages.nav_dump()), "listing")
+        self._trap(f"{base}/08/every-link-we-have-listed-here/", html_route(pages.hundred_thousand_links()),
                    "listing", "too_large", "extract_timeout", "extract_memory")
-        self._trap(f"{base}/09/deeply-nested-divs-page/", html_route(pages.deep_nesting()), *not_article)
-        self._trap(f"{base}/10/broken-markup-page-here/", html_route(pages.broken_markup()), *not_article)
+        self._trap(f"{base}/09/deeply-nested-divs-story/", html_route(pages.deep_nesting()), *not_article)
+        self._trap(f"{base}/10/broken-markup-story-here/", html_route(pages.broken_markup()), *not_article)
         length, chunks = repeat_chunks(*pages.big_article_chunks(BIG_PAGE_BYTES), BIG_PAGE_BYTES)
-        self.big_path = f"{base}/11/enormous-thirty-megabyte-page/"
+        self.big_path = f"{base}/11/enormous-thirty-megabyte-story/"
         self._trap(self.big_path, Route("stream", headers={"Content-Type": "text/html; charset=utf-8"},
                                         chunks=chunks, length=length), "too_large")
-        self.bomb_path = f"{base}/12/gzip-bomb-compressed-page/"
+        self.bomb_path = f"{base}/12/gzip-bomb-compressed-story/"
         bomb = gzip_bomb(b"<html><head><title>Bomb</title></head><body>", b"</body></html>")
         self._trap(self.bomb_path, Route(headers={"Content-Type": "text/html; charset=utf-8",
                                                   "Content-Encoding": "gzip"}, body=bomb), "too_large")
