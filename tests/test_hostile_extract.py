@@ -63,6 +63,13 @@ def test_hidden_element_text_inside_the_body_is_not_in_the_body() -> None:
     assert result.body[1].startswith("Engineers will drive")
 
 
+def test_script_inside_preformatted_text_is_not_in_the_body() -> None:
+    from harvester.extract.cleaning import paragraphs_of
+
+    root = lxml.html.fragment_fromstring("<div><pre>code line\n<script>alert(1)</script>next</pre></div>")
+    assert [p.text for p in paragraphs_of(root)] == ["code line\nnext"]
+
+
 def test_visible_text_keeps_the_text_around_and_after_hidden_elements() -> None:
     el = lxml.html.fragment_fromstring("<h1>One <script>x()</script>two <b>three<style>.a{}</style></b> four</h1>")
     assert visible_text_content(el) == "One two three four"

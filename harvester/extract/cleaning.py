@@ -18,6 +18,7 @@ from lxml.html import HtmlElement
 from harvester.extract.boilerplate import strip_boilerplate
 from harvester.extract.normalize import normalize_block, normalize_text, strip_invisible
 from harvester.extract.select import image_src
+from harvester.extract.visible import visible_text_content
 
 BLOCK_TAGS = frozenset(
     {
@@ -86,7 +87,7 @@ class _Walker:
             return
         if tag == "pre":
             self.flush()
-            text = normalize_block(el.text_content())
+            text = normalize_block(visible_text_content(el))
             if text:
                 self.paragraphs.append(Paragraph(text, el, "pre"))
             return
