@@ -197,6 +197,9 @@ class HostileSite:
         self.big_path = f"{base}/11/enormous-thirty-megabyte-story/"
         self._trap(self.big_path, Route("stream", headers={"Content-Type": "text/html; charset=utf-8"},
                                         chunks=chunks, length=length), "too_large")
+        self.unsized_path = f"{base}/11/enormous-story-without-content-length/"
+        self._trap(self.unsized_path, Route("stream", headers={"Content-Type": "text/html; charset=utf-8"},
+                                            chunks=chunks), "too_large")  # close-delimited: no size announced
         self.bomb_path = f"{base}/12/gzip-bomb-compressed-story/"
         bomb = gzip_bomb(b"<html><head><title>Bomb</title></head><body>", b"</body></html>")
         self._trap(self.bomb_path, Route(headers={"Content-Type": "text/html; charset=utf-8",
@@ -256,6 +259,7 @@ class HostileSite:
                   f"Sitemap: {b}/sitemaps/laughs.xml\nSitemap: {b}/sitemaps/xxe.xml\nSitemap: {b}/sitemap_index.xml\n")
         routes["/robots.txt"] = html_route(robots, content_type="text/plain")
         routes["/sitemaps/huge.xml"] = Route(headers={"Content-Type": "application/xml"}, body=huge_sitemap(b))
+        self.sitemap_bomb_path = "/sitemaps/bomb.xml.gz"
         routes["/sitemaps/bomb.xml.gz"] = Route(headers={"Content-Type": "application/x-gzip"}, body=gzip_bomb(
             b'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
             b"</urlset>"))
