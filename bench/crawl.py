@@ -40,7 +40,9 @@ from typing import Any
 from harvester.mirror_server import bundled_mirror, serve_mirror
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_PAGES = REPO_ROOT.parent / "shared" / "devset"
+DEFAULT_PAGES = next((p / "shared" / "devset" for p in REPO_ROOT.parents[:2] if (p / "shared" / "devset").is_dir()),
+                     REPO_ROOT.parent / "shared" / "devset")
+"""``../shared/devset`` next to the project (or next to the folder of its git worktrees)."""
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 _CANONICAL = re.compile(rb"<link\b[^>]*\brel\s*=\s*[\"']?canonical\b[^>]*>", re.IGNORECASE)
 _SLUG = re.compile(r"[^a-z0-9]+")
@@ -187,6 +189,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
     options = parser.parse_args(argv)
 
+    if not (options.pages_dir / "html").is_dir():
+        parser.error(f"no html/ folder under {options.pages_dir} (give --pages-dir)")
     pages = [(page_id, read_page(path)) for page_id, path in page_files(options.pages_dir)]
     if not pages:
         parser.error(f"no pages under {options.pages_dir / 'html'}")
