@@ -12,8 +12,9 @@ Usage: ``python -m bench.crawl [--pages-dir DIR] [--copies K] [--site-rule-pages
    are copied until there are at least N of them; and the ratio site-rule pages/s to generic pages/s.
 
 Pages/s is over the wall time of the crawl process (start-up included). CPU is user+sys of the
-crawl's process tree (``RUSAGE_CHILDREN``; the loopback server runs in this process and is not
-counted). Peak RSS is ``ru_maxrss`` of the children: the largest single process, not the sum.
+crawl's process tree (``RUSAGE_CHILDREN`` of a small wrapper whose only child is the crawl; the
+loopback server runs in this process and is not counted). Peak RSS is ``ru_maxrss`` of that tree:
+the largest single process (the crawler or one extraction worker), not the sum.
 The machine may be shared: figures are rough; compare runs made together.
 """
 
@@ -25,7 +26,6 @@ import html
 import json
 import os
 import re
-import resource
 import shutil
 import sqlite3
 import subprocess
@@ -148,25 +148,37 @@ def build_site_rule_mirror(root: Path, minimum: int) -> int:
 
 # --- running ---------------------------------------------------------------------------------------
 
+# Runs the crawl as its only child, so that RUSAGE_CHILDREN (CPU of the whole tree, largest ru_maxrss)
+# covers this one crawl: the counters of this process would also hold every earlier crawl.
+_RUSAGE_WRAPPER = """
+import json, resource, subprocess, sys
+code = subprocess.call(sys.argv[2:])
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+with open(sys.argv[1], "w") as out:
+    json.dump({"cpu": usage.ru_utime + usage.ru_stime, "maxrss_kb": usage.ru_maxrss}, out)
+sys.exit(code)
+"""
+
+
 def run_crawl(label: str, args: list[str], db_path: Path, workdir: Path, served: int) -> CrawlFigures:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HARVESTER_", "SCRAPY_"))}
     env["HARVESTER_DATABASE_URL"] = f"sqlite:///{db_path}"
     command = [sys.executable, "-m", "scrapy", "crawl", *args, *POLITENESS_OFF,
                "-s", f"LOG_FILE={workdir / (label + '.log')}", "-s", "LOG_LEVEL=INFO"]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    usage_file = workdir / f"{label}-rusage.json"
     started = time.perf_counter()
-    completed = subprocess.run(command, cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, text=True, check=False)
+    completed = subprocess.run([sys.executable, "-c", _RUSAGE_WRAPPER, str(usage_file), *command], cwd=REPO_ROOT,
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False)
     seconds = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    usage = json.loads(usage_file.read_text()) if usage_file.exists() else {"cpu": 0.0, "maxrss_kb": 0}
     if completed.returncode != 0:
         print(f"{label}: crawl exited {completed.returncode}\n{completed.stderr[-2000:]}", file=sys.stderr)
     with closing(sqlite3.connect(db_path)) as db:
         fetched = db.execute("SELECT count(*) FROM fetch_log WHERE outcome NOT IN ('error', 'discovery', 'skipped')"
                              ).fetchone()[0]
         stored = db.execute("SELECT count(*) FROM articles").fetchone()[0]
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return CrawlFigures(label, served, fetched, stored, seconds, cpu, after.ru_maxrss / 1024, completed.returncode)
+    return CrawlFigures(label, served, fetched, stored, seconds, usage["cpu"], usage["maxrss_kb"] / 1024,
+                        completed.returncode)
 
 
 def bare_trafilatura(pages: list[tuple[str, bytes]]) -> float:
