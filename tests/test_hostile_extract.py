@@ -239,6 +239,15 @@ def test_link_dump_reason_both_ways() -> None:
     assert link_dump_reason(prose) is None
 
 
+def test_link_text_reason_both_ways() -> None:
+    links = [f"Archived report number {i} on the budget" for i in range(40)]
+    body = lxml.html.document_fromstring(
+        "<html><body>" + "".join(f"<p><a href='/r/{i}'>{t}</a> 2026-11-01</p>" for i, t in enumerate(links))
+        + "</body></html>").find("body")
+    assert link_text_reason("\n".join(f"{t} 2026-11-01" for t in links), body) is not None
+    assert link_text_reason("\n".join(PROSE * 3) + " " + links[0], body) is None
+
+
 # --- charsets --------------------------------------------------------------------------------------
 
 def test_undeclared_cp1252_bytes_decode_as_cp1252() -> None:
