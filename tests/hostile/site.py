@@ -1,5 +1,19 @@
 """The hostile site: its good articles, its traps, and the servers that serve them.
 
+Good articles (``good``, stored exactly once each): 15 stories in five markup styles, five charset
+cases (cp1252 declared only in the HTTP header; UTF-8 with a BOM and no declaration; a header that
+says cp1252 against a meta that says UTF-8; UTF-8 with two broken bytes; UTF-16), an injection page
+(script/style in the h1, SQL quotes, NUL, U+202E, zero-width characters, escaped markup in the text,
+quotes in the URL) and one article under three URLs with rel=canonical. Traps (``traps``, never
+stored, each with the fetch_log reasons that may record it): walls, challenge, paywall, soft 404,
+listings, link dumps, 100k links, 5,000 nested divs, broken markup, a 30 MB page with and without
+Content-Length, a gzip bomb, redirect loops and chains, off-site and file:/ftp: redirects, 404, 410,
+500, 503, 429 with Retry-After: 3600, a byte-a-second drip, a hang after the headers, a connection
+reset, a robots.txt-disallowed page and a redirect to an already-fetched URL. Discovery: robots.txt
+lists a 50,000-URL sitemap of 404s first, then a gzipped sitemap bomb, billion laughs, external
+entities, and a nested sitemap index (gzipped and news sitemaps of the good articles, a sitemap of
+the traps, off-site child sitemaps); an RSS feed and the home page list the good articles too.
+
 ``HostileSite`` starts three servers: the site itself on 127.0.0.1, and two "elsewhere" servers
 (127.0.0.2 when that address can be bound, and another port of 127.0.0.1) that the site redirects and
 links to. A crawl of the site must never reach the elsewhere servers: their ``hits`` stay empty.
@@ -11,6 +25,7 @@ import contextlib
 import gzip
 import html
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -62,7 +77,8 @@ class HostileSite:
         return self.site.base_url
 
     @contextlib.contextmanager
-    def running(self):  # type: ignore[no-untyped-def]
+    def running(self) -> Iterator[HostileSite]:
+        """Start the site and the elsewhere servers, build every route, stop them all on exit."""
         with contextlib.ExitStack() as stack:
             stack.enter_context(self.site)
             with contextlib.suppress(OSError):  # 127.0.0.2 is loopback on Linux, not everywhere
