@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -93,12 +94,12 @@ def crawl(tmp_path_factory: pytest.TempPathFactory) -> HostileCrawl:
         ]
         started = time.monotonic()
         process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE,
-                                   stderr=subprocess.STDOUT, text=True)
+                                   stderr=subprocess.STDOUT, text=True, start_new_session=True)
         try:
             output, _ = process.communicate(timeout=CRAWL_TIMEOUT_SECONDS)
             returncode: int | None = process.returncode
         except subprocess.TimeoutExpired:
-            process.kill()
+            os.killpg(process.pid, signal.SIGKILL)  # the crawl and its extraction workers
             output, _ = process.communicate(timeout=30)
             returncode = None
         seconds = time.monotonic() - started
