@@ -269,3 +269,15 @@ def test_declared_charsets_and_boms_still_win() -> None:
     text = "<html><head><meta charset='iso-8859-2'></head><body><p>Łódź</p></body></html>"
     assert decode(text.encode("iso-8859-2")) == text
     assert decode("<p>Kraków Ελλάδα</p>".encode("utf-16")) == "<p>Kraków Ελλάδα</p>"
+
+
+def test_templates_are_dropped_in_linear_time_even_unclosed() -> None:
+    import time
+
+    from harvester.extract.document import drop_templates
+
+    assert drop_templates("a<template><p>x</p></template>b<TEMPLATE id=1>y</Template >c<template>z") == "abc<template>z"
+    hostile = "<template>" * 100_000 + "x" * 1_000_000
+    started = time.monotonic()
+    assert drop_templates(hostile) == hostile
+    assert time.monotonic() - started < 2

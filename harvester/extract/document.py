@@ -22,7 +22,8 @@ _META_CHARSET = re.compile(
 )
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _TAG = re.compile(r"<\s*(html|head|body|div|p|article|main|section|span|h[1-6]|title|meta|a)\b", re.I)
-_TEMPLATE = re.compile(r"<template\b.*?</template\s*>", re.IGNORECASE | re.DOTALL)
+_TEMPLATE_START = re.compile(r"<template\b", re.IGNORECASE)
+_TEMPLATE_END = re.compile(r"</template\s*>", re.IGNORECASE)
 # C0 controls other than tab/newline/carriage return, plus the replacement character.
 _JUNK = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
 
@@ -76,6 +77,22 @@ def _undeclared(data: bytes) -> str:
     return data.decode(FALLBACK_ENCODING, errors="replace")
 
 
+def drop_templates(text: str) -> str:
+    """``text`` without its ``<template>`` elements: inert markup, never shown as it stands, whose
+    ``<p>``s an HTML4 parser would let escape into the page. Linear time even for unclosed tags."""
+    parts, position = [], 0
+    while (start := _TEMPLATE_START.search(text, position)) is not None:
+        end = _TEMPLATE_END.search(text, start.end())
+        if end is None:
+            break  # unclosed: left to the parser
+        parts.append(text[position:start.start()])
+        position = end.end()
+    if not parts:
+        return text
+    parts.append(text[position:])
+    return "".join(parts)
+
+
 def has_text(text: str) -> bool:
     """True when the page text holds anything besides whitespace."""
     return bool(text.strip())
@@ -99,8 +116,7 @@ def parse(text: str) -> Document:
     if not _TAG.search(sample):
         raise MalformedPage("no HTML markup")
     cleaned = _XML_DECL.sub("", text).replace("\x00", "")
-    if "<template" in cleaned or "<TEMPLATE" in cleaned:  # inert markup: never shown as it stands, and
-        cleaned = _TEMPLATE.sub("", cleaned)  # an HTML4 parser lets its <p>s escape into the page
+    cleaned = drop_templates(cleaned)
     try:
         root = lxml.html.document_fromstring(cleaned)
     except (lxml.etree.ParserError, ValueError) as exc:
