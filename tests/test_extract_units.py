@@ -37,7 +37,10 @@ def test_decode_honours_bom_and_meta_charset() -> None:
     assert decode(codecs.BOM_UTF8 + "café".encode()) == "café"
     latin = "<meta charset='iso-8859-1'><p>café</p>".encode("latin-1")
     assert "café" in decode(latin)
-    assert "\ufffd" in decode(b"<p>\xff</p>")  # undecodable UTF-8 is replaced, not fatal
+    # undecodable UTF-8 is replaced, not fatal; undeclared bytes that are not UTF-8 at all are cp1252,
+    # as Scrapy's response.text reads them (a charset given only in the HTTP header)
+    assert "\ufffd" in decode("<p>Łódź</p>".encode() + b"\xff")
+    assert decode(b"<p>\xff</p>") == "<p>\xff</p>"
 
 
 def test_normalize_nbsp_spaces_and_trim() -> None:

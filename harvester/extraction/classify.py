@@ -11,7 +11,7 @@ from harvester.extraction.cleaning import link_density
 from harvester.extraction.generic import _direct_text, structural_candidates
 from harvester.extraction.metadata import PageMeta
 from harvester.extraction.normalize import count_words, normalize_text
-from harvester.extraction.select import text_of
+from harvester.extraction.select import class_tokens, text_of
 
 SOFT_404 = re.compile(
     r"\b404\b|\bpage not found\b|\bnot found\b|\bnothing (?:was )?found\b|"
@@ -151,3 +151,123 @@ def paywall_reason(root: HtmlElement, body: HtmlElement, body_words: int, raw_ht
     if match:
         return f"paywall: {body_words}-word teaser inside {match.group(0)!r} markup"
     return None
+
+
+# --- walls and link dumps, whatever the page length ------------------------------------------------
+
+# A <title> (or h1) that is an interstitial, not a headline: short and starting with one of these.
+WALL_TITLE = re.compile(
+    r"^(?:just a moment|attention required|before you continue|access denied|are you a robot|"
+    r"verify (?:that )?you are (?:a )?human|security check|one more step|please wait while we|"
+    r"we value your privacy|cookie consent|your privacy choices|privacy settings|consent required)\b",
+    re.IGNORECASE,
+)
+MAX_WALL_TITLE_WORDS = 8
+# What consent managers and bot challenges say; a body with several of them is the wall itself.
+WALL_PHRASES = (
+    re.compile(r"\bwe value your privacy\b", re.IGNORECASE),
+    re.compile(r"\b(?:we and )?our (?:\d+ )?(?:partners|vendors) (?:store|use|process|may use)\b", re.IGNORECASE),
+    re.compile(r"\bstore and/or access information on a device\b", re.IGNORECASE),
+    re.compile(r"\bpersonali[sz]ed (?:ads|advertising)(?: and content)?\b", re.IGNORECASE),
+    re.compile(r"\blegitimate interests?\b", re.IGNORECASE),
+    re.compile(r"\b(?:accept|reject|refuse|decline) all\b", re.IGNORECASE),
+    re.compile(r"\bmanage (?:your )?(?:preferences|options|settings|choices|cookies)\b", re.IGNORECASE),
+    re.compile(r"\bprecise geolocation data\b", re.IGNORECASE),
+    re.compile(r"\b(?:click|clicking) (?:to )?(?:consent|accept|agree)\b", re.IGNORECASE),
+    re.compile(r"\b(?:withdraw|change) your (?:consent|preferences)\b", re.IGNORECASE),
+    re.compile(r"\bbefore you continue\b|\bbefore consenting\b", re.IGNORECASE),
+    re.compile(r"\bchecking (?:if the site connection is secure|your browser)\b|\bverify you are human\b",
+               re.IGNORECASE),
+)
+_WALL_PHRASE_SCAN = re.compile("|".join(f"(?P<p{i}>{p.pattern})" for i, p in enumerate(WALL_PHRASES)), re.IGNORECASE)
+"""All of WALL_PHRASES in one pass; the name of the group that matched tells which phrase it was."""
+MIN_WALL_PHRASES = 4
+"""Distinct wall phrases in the body that make it a wall (an article about cookies has one or two)."""
+# Class or id of the element that holds a consent wall or a challenge (the body container or above).
+WALL_MARKUP = re.compile(
+    r"^(?:consent[-_]?wall|cookie[-_]?wall|consent[-_]?(?:banner|modal|overlay|layer|popup)|cmp[-_]?container|"
+    r"gdpr[-_]?(?:wall|consent|banner)|onetrust[-_]?(?:banner-sdk|consent-sdk)|didomi[-_]?(?:popup|host)|"
+    r"qc-cmp2?-container|sp_message_container(?:_\d+)?|cf-challenge(?:-running)?|challenge-(?:platform|form|body)|"
+    r"px-captcha|captcha-container)$",
+    re.IGNORECASE,
+)
+
+
+def _wall_title(root: HtmlElement) -> str | None:
+    h1 = next((text_of(h) for h in root.iter("h1") if text_of(h)), "")
+    for label, text in (("title", normalize_text(root.findtext(".//title"))), ("h1", h1)):
+        if text and len(text.split()) <= MAX_WALL_TITLE_WORDS and WALL_TITLE.match(text):
+            return f"{label} says {text!r}"
+    return None
+
+
+def wall_reason(root: HtmlElement, container: HtmlElement | None, body_text: str) -> str | None:
+    """A reason when the page is a consent wall or bot challenge however long it is, else None:
+    its title is an interstitial's, its body container sits in consent/challenge markup, or its body
+    text carries ``MIN_WALL_PHRASES`` distinct consent-manager phrases."""
+    said = _wall_title(root)
+    if said:
+        return f"blocked: {said}"
+    node = container
+    while node is not None:
+        for token in class_tokens(node):
+            if WALL_MARKUP.match(token):
+                return f"blocked: body inside {token!r} markup"
+        node = node.getparent()
+    found = {match.lastgroup for match in _WALL_PHRASE_SCAN.finditer(body_text)}
+    if len(found) >= MIN_WALL_PHRASES:
+        return f"blocked: body carries {len(found)} consent/challenge phrases"
+    return None
+
+
+MIN_DUMP_LINKS = 20
+"""A container needs this many links before it can be called a link dump."""
+MAX_ARTICLE_LINK_DENSITY = 0.6
+"""Above this share of link text a body is a link list, a table of links or a navigation dump."""
+
+
+GIANT_DUMP_LINKS = 5000
+GIANT_DUMP_DENSITY = 0.8
+"""A whole page with this many links and this share of link text is a link dump before any body
+is looked for (cheap, and spares the body search a page of 100,000 links)."""
+
+
+def link_dump_reason(container: HtmlElement, min_links: int = MIN_DUMP_LINKS,
+                     max_density: float = MAX_ARTICLE_LINK_DENSITY) -> str | None:
+    """A reason when most of the text of ``container`` is link text (a list or table of links, a
+    navigation dump), else None."""
+    links = sum(1 for a in container.iter("a") if a.get("href"))
+    if links < min_links:
+        return None
+    density = link_density(container)
+    if density < max_density:
+        return None
+    return f"listing: link dump, {links} links, {density:.2f} of the text is link text"
+
+
+MIN_LINK_TEXT_CHARS = 8
+"""Link texts shorter than this (and of one word) are too common in prose to be matched."""
+
+
+def link_text_reason(body_text: str, page_body: HtmlElement) -> str | None:
+    """A reason when most of the extracted body text is the text of the page's links (a list or table
+    of links, a navigation dump, whichever container or extractor found it), else None."""
+    if not body_text:
+        return None
+    anchors: dict[str, int] = {}
+    for a in page_body.iter("a"):
+        if a.get("href"):
+            text = text_of(a)
+            if len(text) >= MIN_LINK_TEXT_CHARS or " " in text:
+                anchors[text] = anchors.get(text, 0) + 1
+    if sum(anchors.values()) < MIN_DUMP_LINKS:
+        return None
+    covered = links = 0
+    for text, count in anchors.items():
+        found = min(body_text.count(text), count)
+        covered += found * len(text)
+        links += found
+    share = min(covered / len(body_text), 1.0)
+    if links < MIN_DUMP_LINKS or share < MAX_ARTICLE_LINK_DENSITY:
+        return None
+    return f"listing: link dump, {links} links make {share:.2f} of the body text"

@@ -16,8 +16,9 @@ import nh3
 from lxml.html import HtmlElement
 
 from harvester.extraction.boilerplate import strip_boilerplate
-from harvester.extraction.normalize import normalize_block, normalize_text
+from harvester.extraction.normalize import normalize_block, normalize_text, strip_invisible
 from harvester.extraction.select import image_src
+from harvester.extraction.visible import visible_text_content
 
 BLOCK_TAGS = frozenset(
     {
@@ -86,7 +87,7 @@ class _Walker:
             return
         if tag == "pre":
             self.flush()
-            text = normalize_block(el.text_content())
+            text = normalize_block(visible_text_content(el))
             if text:
                 self.paragraphs.append(Paragraph(text, el, "pre"))
             return
@@ -190,5 +191,5 @@ def sanitized_html(root: HtmlElement, base_url: str) -> str:
         url_schemes={"http", "https", "mailto"},
         strip_comments=True,
     )
-    html = html.replace("\u00a0", " ").replace("&nbsp;", " ")
+    html = strip_invisible(html.replace("\u00a0", " ").replace("&nbsp;", " "))
     return _SPACE_BEFORE_CLOSE.sub(r"</\1>", html).strip()

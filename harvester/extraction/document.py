@@ -22,6 +22,8 @@ _META_CHARSET = re.compile(
 )
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _TAG = re.compile(r"<\s*(html|head|body|div|p|article|main|section|span|h[1-6]|title|meta|a)\b", re.I)
+_TEMPLATE_START = re.compile(r"<template\b", re.IGNORECASE)
+_TEMPLATE_END = re.compile(r"</template\s*>", re.IGNORECASE)
 # C0 controls other than tab/newline/carriage return, plus the replacement character.
 _JUNK = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
 
@@ -34,8 +36,8 @@ class MalformedPage(ValueError):
 
 
 def decode(data: str | bytes) -> str:
-    """Text of the page: a BOM wins, then valid UTF-8, then ``<meta charset>``, else UTF-8 with
-    replacement. Bytes that decode as UTF-8 without error are UTF-8 in practice, whatever a stale
+    """Text of the page: a BOM wins, then valid UTF-8, then ``<meta charset>``, else mostly-UTF-8 with
+    replacement or cp1252 (see ``_undeclared``). Bytes that decode as UTF-8 without error are UTF-8 in practice, whatever a stale
     ``<meta charset>`` says (pages re-encoded by a proxy or a cache keep their old declaration)."""
     if isinstance(data, str):
         return data
@@ -53,9 +55,42 @@ def decode(data: str | bytes) -> str:
             codec = codecs.lookup(name)
         except LookupError:
             codec = None
-        if codec is not None:
+        if codec is not None and codec.name != "utf-8":  # a UTF-8 declaration is already disproved
             return data.decode(codec.name, errors="replace")
-    return data.decode("utf-8", errors="replace")
+    return _undeclared(data)
+
+
+FALLBACK_ENCODING = "cp1252"
+"""Bytes that are not UTF-8 and declare nothing: what browsers assume for Western pages (WHATWG)."""
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_HIGH_BYTE = re.compile(rb"[\x80-\xff]")
+
+
+def _undeclared(data: bytes) -> str:
+    """Text of bytes that are neither valid UTF-8 nor declared: mostly-UTF-8 with a few broken bytes
+    stays UTF-8 (the broken bytes become U+FFFD), anything else is read as cp1252 (its charset was
+    probably only in the HTTP header, which ``decode`` does not see; pass ``response.text`` instead)."""
+    utf8_bytes = sum(len(m) for m in _UTF8_SEQUENCE.findall(data))
+    high = len(_HIGH_BYTE.findall(data))
+    if utf8_bytes and utf8_bytes >= high / 2:
+        return data.decode("utf-8", errors="replace")
+    return data.decode(FALLBACK_ENCODING, errors="replace")
+
+
+def drop_templates(text: str) -> str:
+    """``text`` without its ``<template>`` elements: inert markup, never shown as it stands, whose
+    ``<p>``s an HTML4 parser would let escape into the page. Linear time even for unclosed tags."""
+    parts, position = [], 0
+    while (start := _TEMPLATE_START.search(text, position)) is not None:
+        end = _TEMPLATE_END.search(text, start.end())
+        if end is None:
+            break  # unclosed: left to the parser
+        parts.append(text[position:start.start()])
+        position = end.end()
+    if not parts:
+        return text
+    parts.append(text[position:])
+    return "".join(parts)
 
 
 def has_text(text: str) -> bool:
@@ -65,7 +100,7 @@ def has_text(text: str) -> bool:
 
 @dataclass
 class Document:
-    """A parsed page: its text, lxml root and <body>."""
+    """A parsed page: the text that was parsed (XML declaration, NULs and templates removed), lxml root and <body>."""
 
     text: str
     root: HtmlElement
@@ -81,6 +116,7 @@ def parse(text: str) -> Document:
     if not _TAG.search(sample):
         raise MalformedPage("no HTML markup")
     cleaned = _XML_DECL.sub("", text).replace("\x00", "")
+    cleaned = drop_templates(cleaned)
     try:
         root = lxml.html.document_fromstring(cleaned)
     except (lxml.etree.ParserError, ValueError) as exc:
@@ -91,4 +127,4 @@ def parse(text: str) -> Document:
     body = bodies[0]
     if not any(isinstance(el.tag, str) for el in body.iterdescendants()):
         raise MalformedPage("no element structure inside <body>")
-    return Document(text=text, root=root, body=body)
+    return Document(text=cleaned, root=root, body=body)

@@ -1,8 +1,9 @@
 """Text normalisation shared by every stored text field.
 
 NBSP and the other Unicode spaces become a plain space, runs of whitespace inside a
-paragraph fold to one space, zero-width characters disappear and the result is trimmed.
-Quotes, dashes and brackets are never touched.
+paragraph fold to one space, invisible and control characters disappear (``strip_invisible``:
+NUL and the other C0 controls, bidi overrides and isolates, zero-width characters) and the
+result is trimmed. Quotes, dashes and brackets are never touched.
 """
 
 from __future__ import annotations
@@ -13,15 +14,24 @@ NBSP = "\u00a0"
 
 # Every horizontal or vertical space a page may carry, NBSP included.
 _SPACES = re.compile(r"[\s\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
-# Invisible characters that only break word matching (zero-width space, BOM, word joiner).
-_INVISIBLE = re.compile("[\u200b\u2060\ufeff]")
+# Characters that are invisible in the page but break matching, searching or display when stored:
+# NUL and the other C0 controls but tab/newline/carriage return, DEL; bidi embeddings and overrides
+# (U+202A-202E) and isolates (U+2066-2069), which can reverse how a title reads; zero-width space,
+# non-joiner and joiner (U+200B-200D), word joiner (U+2060) and BOM / zero-width no-break (U+FEFF).
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200d\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+
+
+def strip_invisible(text: str) -> str:
+    """``text`` without control, bidi-override/isolate and zero-width characters: the one cleaning
+    every stored text field goes through (``normalize_text``, ``normalize_block``, the body HTML)."""
+    return _INVISIBLE.sub("", text)
 
 
 def normalize_text(text: str | None) -> str:
     """One paragraph or field value: spaces folded, NBSP gone, trimmed ("" for None)."""
     if not text:
         return ""
-    text = _INVISIBLE.sub("", text)
+    text = strip_invisible(text)
     return _SPACES.sub(" ", text).strip()
 
 
@@ -29,7 +39,7 @@ def normalize_block(text: str | None) -> str:
     """Preformatted text: NBSP -> space, line breaks kept, each line's end and the block trimmed."""
     if not text:
         return ""
-    text = _INVISIBLE.sub("", text).replace(NBSP, " ").replace("\r\n", "\n").replace("\r", "\n")
+    text = strip_invisible(text).replace(NBSP, " ").replace("\r\n", "\n").replace("\r", "\n")
     lines = [line.rstrip() for line in text.split("\n")]
     return "\n".join(lines).strip("\n").strip()
 

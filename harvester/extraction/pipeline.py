@@ -8,7 +8,17 @@ import re
 from lxml.html import HtmlElement
 
 from harvester.extraction.classify import MAX_PAYWALL_BODY_WORDS as MAX_WALL_BODY_WORDS
-from harvester.extraction.classify import blocked_reason, listing_reason, paywall_reason, soft_404_reason
+from harvester.extraction.classify import (
+    GIANT_DUMP_DENSITY,
+    GIANT_DUMP_LINKS,
+    blocked_reason,
+    link_dump_reason,
+    link_text_reason,
+    listing_reason,
+    paywall_reason,
+    soft_404_reason,
+    wall_reason,
+)
 from harvester.extraction.cleaning import Paragraph, drop_nodes, sanitized_html
 from harvester.extraction.document import MalformedPage, decode, parse
 from harvester.extraction.embedded import embedded_article
@@ -118,16 +128,25 @@ def run(html: str | bytes | None, url: str, rules: SiteRules | None = None) -> E
     reason = None if blocked else soft_404_reason(document.root, meta)
     if reason:
         return NonArticle(url, PageClass.SOFT_404, reason)
-    reason = None if blocked else listing_reason(document.body, meta)
+    reason = None if blocked else (listing_reason(document.body, meta)
+                                   or link_dump_reason(document.body, GIANT_DUMP_LINKS, GIANT_DUMP_DENSITY))
     if reason:
         return NonArticle(url, PageClass.LISTING, reason)
     # the body repeats the heading as shown (kicker included), which may differ from the stored title
     shown = text_of(meta.title_node) if meta.title_node is not None else meta.title
-    candidate = find_body(document.body, text, url, rules, shown or meta.title, meta.title_node, meta.site_names)
+    candidate = find_body(document.body, document.text, url, rules, shown or meta.title, meta.title_node, meta.site_names)
     if candidate is None or candidate.words < MIN_BODY_WORDS:
         candidate = from_embedded_state(document.root, url, rules, meta) or candidate
     if blocked and (candidate is None or candidate.words < MAX_WALL_BODY_WORDS):
         return NonArticle(url, PageClass.BLOCKED, blocked)
+    if candidate is not None:  # a wall or a link dump of any length
+        body_text = "\n".join(p.text for p in candidate.paragraphs)
+        reason = wall_reason(document.root, candidate.node, body_text)
+        if reason:
+            return NonArticle(url, PageClass.BLOCKED, reason)
+        reason = link_text_reason(body_text, document.body)
+        if reason:
+            return NonArticle(url, PageClass.LISTING, reason)
     reason = paywall_reason(document.root, document.body, candidate.words if candidate else 0, text,
                             meta.accessible_for_free)
     if reason:

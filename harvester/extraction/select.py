@@ -9,6 +9,7 @@ from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
 from harvester.extraction.normalize import normalize_text
+from harvester.extraction.visible import visible_text_content
 
 
 @lru_cache(maxsize=512)
@@ -40,8 +41,8 @@ def select_all(root: HtmlElement, selectors: tuple[str, ...]) -> list[HtmlElemen
 
 
 def text_of(el: HtmlElement) -> str:
-    """Normalised text content of an element (img alt excluded, as in the body)."""
-    return normalize_text(el.text_content())
+    """Normalised visible text of an element (img alt and script/style/noscript/template text excluded)."""
+    return normalize_text(visible_text_content(el))
 
 
 def value_of(el: HtmlElement) -> str:
