@@ -49,6 +49,7 @@ class SitemapEntries:
     sitemaps: list[str]
     pages: list[SitemapPage]
     dropped: int = 0
+    too_large: bool = False  # decompressed, it would be over the size limit: nothing read
 
 
 #: Read at most this many entries of one sitemap document (the sitemap protocol's own limit).
@@ -81,10 +82,14 @@ def parse_sitemap(
     if body[:2] == b"\x1f\x8b":
         try:
             body = gunzip(body, max_size=max_bytes)
-        except (OSError, EOFError, ValueError):
+        except ValueError as exc:  # scrapy's _DecompressionMaxSizeExceeded
+            if "max" in str(exc).lower() or "exceed" in str(exc).lower():
+                return SitemapEntries(sitemaps=[], pages=[], too_large=True)
+            return None
+        except (OSError, EOFError):
             return None
     if len(body) > max_bytes:
-        return None
+        return SitemapEntries(sitemaps=[], pages=[], too_large=True)
     parser = etree.XMLParser(
         recover=True, remove_comments=True, resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False
     )

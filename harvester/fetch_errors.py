@@ -57,8 +57,9 @@ def failure_reason(failure: Failure) -> tuple[str, int | None]:
     if failure.check(DownloadConnectionRefusedError, ConnectionRefusedError):
         return "connection_refused", None
     if failure.check(DownloadCancelledError):
-        text = str(failure.value)
-        return ("too_large" if "max size" in text or "maxsize" in text.lower() else "cancelled"), None
+        # the crawl cancels a download only when it outgrows DOWNLOAD_MAXSIZE (a body streamed
+        # without Content-Length is cancelled with no message)
+        return "too_large", None
     if failure.check(UnsupportedURLSchemeError):
         return "bad_scheme", None
     if failure.check(ResponseDataLossError):
@@ -79,6 +80,8 @@ def _ignored_reason(message: str) -> str:
         return "robots_disallow"
     if "offsite" in lowered:
         return "off_site"
+    if "scheme" in lowered:
+        return "bad_scheme"
     if "max redirections" in lowered:
         return "redirect_loop"
     if "download_maxsize" in lowered or "exceeded" in lowered:

@@ -27,11 +27,13 @@ from harvester.db.engine import writing
 from harvester.db.runs import (
     apply_run_end,
     DISCOVERY,
+    ERROR,
     FAILED,
     FINISHED,
     INVALID,
     SHUTDOWN,
     SKIPPED,
+    SKIPPED_BY_RULE,
     FetchOutcome,
     RunEnd,
     close_dead_runs,
@@ -55,6 +57,7 @@ from harvester.extraction.holdback import HoldBack
 from harvester.extraction.learned import Thresholds
 from harvester.handoff import Handoff
 from harvester.items import ArticleItem, DiscoveredItem, FetchOutcomeItem
+from harvester.signals import urls_not_fetched
 from harvester.spider_sites import site_keys
 from harvester.spool import Spool, SpoolError, spool_files
 from harvester.validation import validation_errors
@@ -148,6 +151,8 @@ class StorePipeline:
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(pipeline.response_received, signal=signals.response_received)
+        crawler.signals.connect(pipeline.request_dropped, signal=signals.request_dropped)
+        crawler.signals.connect(pipeline.urls_not_fetched, signal=urls_not_fetched)
         atexit.register(pipeline._at_exit)
         return pipeline
 
@@ -401,6 +406,30 @@ class StorePipeline:
             url=item.fetched_url, fetched_at=item.fetched_at, outcome=INVALID,
             reason=",".join(exception.fields)[:64], detail=str(exception), status=item.status,
             size=len(item.raw_body), site=item.site, validators=Validators.of(item.headers, item.raw_body),
+        ))
+
+    def urls_not_fetched(self, site: str, urls: list[tuple[str, datetime | None]], reason: str) -> None:
+        if self.handoff is not None and urls:
+            self.handoff.put_nowait(PendingUrls(site, tuple(urls), datetime.now(UTC), not_fetched=reason))
+
+    def request_dropped(self, request: Any, spider: Any) -> None:
+        """A request the scheduler refused as a duplicate (e.g. a redirect to a page fetched already)."""
+        if self.handoff is None:
+            return
+        chain = request.meta.get("redirect_urls") or []
+        if request.url in chain:  # a redirect back to a URL of its own chain
+            self.crawler.stats.inc_value("harvester/error/redirect_loop")
+            self.handoff.put_nowait(FetchOutcome(
+                url=_real_url(spider, chain[0]), fetched_at=datetime.now(UTC), outcome=ERROR,
+                reason="redirect_loop", detail=" -> ".join([*chain, request.url])[:500],
+            ))
+            return
+        self.crawler.stats.inc_value("harvester/skipped/duplicate")
+        self.handoff.put_nowait(FetchOutcome(
+            url=_real_url(spider, chain[0] if chain else request.url), fetched_at=datetime.now(UTC),
+            outcome=SKIPPED_BY_RULE, reason="duplicate",
+            detail=f"redirected to {request.url}, already requested in this run" if chain
+            else "already requested in this run",
         ))
 
     def response_received(self, response: Any, request: Any, spider: Any) -> None:

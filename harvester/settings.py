@@ -104,6 +104,8 @@ HARVESTER_PROGRESS_INTERVAL = 0
 HARVESTER_INCREMENTAL = True
 HARVESTER_RECHECK_DAYS = 3
 DOWNLOADER_MIDDLEWARES = {
+    # first of all: nothing outside the spider's own sites (host and port) is requested
+    "harvester.origin_guard.OriginGuard": 10,
     # before RobotsTxtMiddleware (100): a skipped article costs nothing at all
     "harvester.incremental.IncrementalMiddleware": 50,
 }

@@ -22,6 +22,7 @@ to the real origin are fetched from the mirror, and stored URLs use the real ori
 
 from __future__ import annotations
 
+import asyncio
 import re
 import shutil
 from functools import partial
@@ -54,11 +55,14 @@ from harvester.fetch_errors import NOT_FETCHED_BY_RULE, failure_reason
 from harvester.frontier import Frontier
 from harvester.incremental import ARTICLE_META, OUTCOME_META, SKIPPED_META
 from harvester.items import ArticleItem, DiscoveredItem, FetchOutcomeItem
+from harvester.signals import urls_not_fetched
 from harvester.workers import EXTRACT_INTERRUPTED, ExtractFailure, Extracted, ExtractionPool, PageJob, acquire_pool, default_workers, release_pool
 
 #: meta key: the discovery channel of a request ("robots", "sitemap", "feed", "listing", "article")
 CHANNEL_META = "harvester_channel"
 PROBE_META = "harvester_probe"
+SOURCE_META = "harvester_source"  # the frontier source an article URL came from
+ADMIT_SLICE = 250  # URLs admitted to the frontier per turn of the event loop
 
 
 class SiteSpider(scrapy.Spider):
@@ -228,6 +232,7 @@ class SiteSpider(scrapy.Spider):
     def _admit(self, urls: Iterable[tuple[str, datetime | None, bool]], source: str, *, record: bool = True) -> int:
         """Put article URLs into the frontier (new ones only); record them as pending in the store."""
         admitted: list[tuple[str, datetime | None]] = []
+        refused: list[tuple[str, datetime | None]] = []
         channel = source.split(":", 1)[0]
         for url, date, fresh in urls:
             real = clean_url(self._to_real(url))
@@ -238,13 +243,36 @@ class SiteSpider(scrapy.Spider):
                 continue
             self._seen.add(key)
             self._count(f"discovery/{channel}")
-            if not self.frontier.add(real, source, date, fresh=fresh):
-                self._count("frontier/over_budget")
-            admitted.append((real, date))
+            if self.frontier.add(real, source, date, fresh=fresh):
+                admitted.append((real, date))
+            else:
+                refused.append((real, date))
         if admitted and record:
             self._pending_items.append(DiscoveredItem(site=self.site_key(admitted[0][0]), urls=admitted))
+        if refused:
+            reason = "source_set_aside" if source in self.frontier.set_aside else "over_budget"
+            self._not_fetched(refused, reason)
         self._pump()
-        return len(admitted)
+        return len(admitted) + len(refused)
+
+    def _not_fetched(self, urls: list[tuple[str, datetime | None]], reason: str) -> None:
+        """URLs found and left for a later run: logged (skipped, ``reason``) and kept pending by the store."""
+        self._count(f"frontier/{reason}", len(urls))
+        self.crawler.signals.send_catch_log(
+            signal=urls_not_fetched, site=self.site_key(urls[0][0]), urls=urls, reason=reason)
+
+    async def _admit_in_slices(self, urls: Iterable[tuple[str, datetime | None, bool]], source: str) -> int:
+        """``_admit`` a slice at a time, letting the event loop run between slices: a sitemap of
+        50,000 URLs must not hold the loop while each URL is normalised and checked."""
+        admitted = 0
+        batch: list[tuple[str, datetime | None, bool]] = []
+        for entry in urls:
+            batch.append(entry)
+            if len(batch) >= ADMIT_SLICE:
+                admitted += self._admit(batch, source)
+                batch = []
+                await asyncio.sleep(0)
+        return admitted + self._admit(batch, source)
 
     def _pump(self) -> None:
         """Keep about ``queue_target`` article requests in Scrapy's queue, no more: discovery
@@ -257,12 +285,26 @@ class SiteSpider(scrapy.Spider):
             if taken is None:
                 return
             self._articles_queued += 1
-            engine.crawl(self._request(taken[0], self.parse_article, "article", article=True))
+            request = self._request(taken[0], self.parse_article, "article", article=True)
+            request.meta[SOURCE_META] = taken[2]
+            engine.crawl(request)
 
-    def _article_done(self, request: scrapy.Request) -> None:
+    def _article_done(self, request: scrapy.Request, productive: bool = False) -> None:
         if request.meta.get(ARTICLE_META) and not request.meta.get("harvester_done"):
             request.meta["harvester_done"] = True
             self._articles_queued = max(0, self._articles_queued - 1)
+            source = request.meta.get(SOURCE_META)
+            if source is not None:
+                before = len(self.frontier.set_aside)
+                self.frontier.report(source, productive)
+                if len(self.frontier.set_aside) > before:
+                    self._count("frontier/sources_set_aside")
+                    if self.frontier.set_aside_urls:
+                        self._not_fetched(self.frontier.set_aside_urls, "source_set_aside")
+                    fetched, productive = self.frontier.results(source)
+                    self.logger.warning("frontier: %s yields almost no articles (%d of %d fetched); its other %d "
+                                        "URLs stay pending for a later run", source, productive, fetched,
+                                        self.frontier.set_aside[source])
             self._pump()
 
     def _on_dropped(self, request: scrapy.Request, spider: Any = None) -> None:
@@ -308,6 +350,12 @@ class SiteSpider(scrapy.Spider):
         if isinstance(entries, ExtractFailure):
             yield self._not_extracted(here, entries, response.status, len(response.body), article=False)
             return
+        if entries is not None and entries.too_large:
+            self._count("error/too_large")
+            self.logger.warning("sitemap over the size limit once decompressed: %s", here)
+            yield self._outcome(here, "error", "too_large", detail="decompressed sitemap over DOWNLOAD_MAXSIZE",
+                                status=response.status)
+            return
         if entries is None:
             self.logger.warning("not a sitemap: %s", here)
             self._count("discovery/bad_sitemap")
@@ -322,10 +370,10 @@ class SiteSpider(scrapy.Spider):
             if self._site_of(real) and self.is_wanted_sitemap(real):
                 for request in self._once(real, self.parse_sitemap, "sitemap", priority=25):
                     yield request
-        fresh = [(urljoin(here, page.url), page.newest_date, False) for page in entries.pages
-                 if not self._too_old(page.newest_date)]
-        self._count_skipped(len(entries.pages) - len(fresh))
-        self._admit(fresh, f"sitemap:{here}")
+        self._count_skipped(sum(1 for page in entries.pages if self._too_old(page.newest_date)))
+        fresh = ((urljoin(here, page.url), page.newest_date, False) for page in entries.pages
+                 if not self._too_old(page.newest_date))
+        await self._admit_in_slices(fresh, f"sitemap:{here}")
         for item in self._flush_discovered():
             yield item
 
@@ -341,7 +389,7 @@ class SiteSpider(scrapy.Spider):
             return
         fresh = [(entry.url, entry.published, True) for entry in entries if not self._too_old(entry.published)]
         self._count_skipped(len(entries) - len(fresh))
-        self._admit(fresh, f"feed:{here}")
+        await self._admit_in_slices(fresh, f"feed:{here}")
         for item in self._flush_discovered():
             yield item
 
@@ -361,7 +409,7 @@ class SiteSpider(scrapy.Spider):
             if self._site_of(real):
                 for request in self._once(real, self.parse_feed, "feed", priority=20):
                     yield request
-        self._admit(((link, None, True) for link in links), "listing")
+        await self._admit_in_slices(((link, None, True) for link in links), "listing")
         for item in self._flush_discovered():
             yield item
         if depth >= self.listing_depth:
@@ -380,15 +428,26 @@ class SiteSpider(scrapy.Spider):
     # --- articles -----------------------------------------------------------------------------
 
     async def parse_article(self, response: Response) -> AsyncIterator[Any]:
+        productive = False
         try:
             async for item in self._article_items(response):
+                productive = productive or isinstance(item, ArticleItem) or (
+                    isinstance(item, FetchOutcomeItem) and item.outcome in ("not_modified", "unchanged"))
                 yield item
         finally:
-            self._article_done(response.request)
+            self._article_done(response.request, productive)
 
     async def _article_items(self, response: Response) -> AsyncIterator[Any]:
         real_url = self._to_real(response.url)
         site = self.site_key(real_url)
+        redirected_from = response.meta.get("redirect_urls") or []
+        if redirected_from:  # the URL discovery found answered with a redirect: account for it too
+            original = self._to_real(redirected_from[0])
+            yield FetchOutcomeItem(
+                site=self.site_key(original), url=original, fetched_at=datetime.now(UTC), outcome="skipped",
+                reason="redirected", detail=f"redirected to {real_url}",
+                status=(response.meta.get("redirect_reasons") or [None])[0],
+            )
         unchanged = response.meta.get(OUTCOME_META)
         if unchanged:  # a known article re-checked: 304, or the very bytes stored last time
             yield FetchOutcomeItem(
@@ -400,7 +459,7 @@ class SiteSpider(scrapy.Spider):
         if self.follow_article_links:
             found = await self.pool.run(page_links, response.body, real_url, self.max_page_links)
             if not isinstance(found, ExtractFailure):
-                self._admit(((link, None, True) for link in found[0]), "article_links")
+                await self._admit_in_slices(((link, None, True) for link in found[0]), "article_links")
                 for item in self._flush_discovered():
                     yield item
         content_type = response.headers.get(b"Content-Type")
@@ -474,7 +533,8 @@ class SiteSpider(scrapy.Spider):
             self._article_done(request)
 
     def _failed(self, failure: Failure, request: scrapy.Request, article: bool) -> Iterator[Any]:
-        url = self._to_real(request.url)
+        chain = request.meta.get("redirect_urls") or []
+        url = self._to_real(chain[0] if chain else request.url)  # the URL the crawl asked for
         reason, status = failure_reason(failure)
         if request.callback == self.parse_robots and (reason.startswith("http_4") or reason == "robots_disallow"):
             self.logger.info("no robots.txt at %s; probing fallback sitemaps", url)
@@ -491,8 +551,11 @@ class SiteSpider(scrapy.Spider):
         else:
             self._count(f"error/{reason}")
             self.logger.warning("fetch failed [%s]: %s", reason, url)
+        detail = str(failure.value)[:500]
+        if chain:
+            detail = f"redirected to {self._to_real(request.url)}: {detail}"[:500]
         yield self._outcome(
-            url, "skipped" if skipped else "error", reason, detail=str(failure.value)[:500], status=status,
+            url, "skipped" if skipped else "error", reason, detail=detail, status=status,
             article=article and not skipped,
         )
 

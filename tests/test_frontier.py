@@ -50,3 +50,32 @@ def test_fresh_listing_links_come_before_dated_sitemap_entries() -> None:
     frontier.add("dated", "listing", NOW)
     frontier.add("fresh", "listing", None, fresh=True)
     assert drain(frontier) == ["fresh", "dated"]
+
+
+def test_a_source_that_yields_no_articles_is_set_aside() -> None:
+    frontier = Frontier(100_000, probe=10, min_yield=0.2)
+    for n in range(1000):
+        frontier.add(f"dead{n}", "sitemap:dead", NOW)
+    for n in range(20):
+        frontier.add(f"good{n}", "feed:f", NOW)
+    taken = []
+    while (entry := frontier.pop()) is not None:
+        url, _, source = entry
+        taken.append(url)
+        frontier.report(source, productive=url.startswith("good"))
+    assert sum(url.startswith("good") for url in taken) == 20
+    assert sum(url.startswith("dead") for url in taken) == 10  # the probe, then set aside
+    assert frontier.set_aside == {"sitemap:dead": 990}
+    frontier.add("dead-late", "sitemap:dead", NOW)
+    assert frontier.pop() is None and frontier.set_aside["sitemap:dead"] == 991
+
+
+def test_a_productive_source_is_never_set_aside() -> None:
+    frontier = Frontier(1000, probe=5, min_yield=0.5)
+    for n in range(50):
+        frontier.add(f"u{n}", "s", NOW)
+    count = 0
+    while (entry := frontier.pop()) is not None:
+        frontier.report(entry[2], productive=entry[0][-1] in "02468")  # every other one an article
+        count += 1
+    assert count == 50 and frontier.set_aside == {}

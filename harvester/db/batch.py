@@ -26,7 +26,7 @@ from sqlalchemy.engine import Connection
 
 from harvester.db.engine import writing
 from harvester.db.errors import ErrorKind, classify, describe
-from harvester.db.runs import ERROR, STORED, UNCHANGED, FetchOutcome, log_fetch
+from harvester.db.runs import ERROR, STORED, UNCHANGED, FetchOutcome, log_fetch, log_not_fetched
 from harvester.db.store import ArticleStore, FetchedArticle, SaveOutcome
 from harvester.db.urlstate import PendingUrls, Validators, record_fetch, record_pending
 
@@ -111,6 +111,8 @@ def _write(
 ) -> SaveOutcome | None:
     if isinstance(entry, PendingUrls):
         record_pending(conn, entry)
+        if entry.not_fetched and run_id is not None:
+            log_not_fetched(conn, run_id, [url for url, _ in entry.urls], entry.not_fetched, entry.found_at)
         return None
     if isinstance(entry, FetchOutcome):
         if run_id is not None:

@@ -127,6 +127,14 @@ def log_fetch(
     )
 
 
+def log_not_fetched(conn: Connection, run_id: int, urls: list[str], reason: str, at: datetime) -> None:
+    """One ``skipped`` row per URL the run decided not to fetch (bulk insert)."""
+    rows = [{"run_id": run_id, "url": url, "fetched_at": at, "status_code": None, "bytes": 0,
+             "outcome": SKIPPED_BY_RULE, "reason": reason, "detail": None, "article_id": None} for url in urls]
+    for start in range(0, len(rows), 1000):
+        conn.execute(FETCH_LOG.insert(), rows[start:start + 1000])
+
+
 def finish_run(
     engine: Engine, run_id: int, *, finished_at: datetime | None, status: str, pages_fetched: int | None = None,
     detail: str | None = None,

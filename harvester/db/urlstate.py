@@ -80,6 +80,7 @@ class PendingUrls:
     site: str
     urls: tuple[tuple[str, datetime | None], ...]  # URL, the date its source gave
     found_at: datetime
+    not_fetched: str | None = None  # why this run does not fetch them (logged in fetch_log as skipped)
 
 
 def record_pending(conn: Connection, pending: PendingUrls) -> None:
