@@ -260,11 +260,16 @@ def cmd_reextract(args: argparse.Namespace) -> int:
         report = reextract(ArticleStore(engine), extract_page, site=args.site, since=args.since, learned=learned)
     for url, why in report.refused:
         print(f"kept as stored: {url} ({why})", file=sys.stderr)
+    for site in report.locked_sites:
+        print(f"not re-extracted: {site} (a crawl of it is running; try again when it has finished)", file=sys.stderr)
     print(
         f"{report.changed} articles changed ({report.revisions} new revisions) of {report.examined} re-extracted; "
         f"{report.unchanged} unchanged, {len(report.refused)} kept as stored, "
         f"{report.without_raw_page} without an archived page"
     )
+    if report.write_failed:
+        raise CommandError(f"the database refused {len(report.write_failed)} write(s), first: "
+                           f"{report.write_failed[0][0]} ({report.write_failed[0][1]})")
     return 0
 
 

@@ -14,12 +14,15 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from itertools import groupby
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Engine
 
 from harvester.db.engine import reading, writing
 from harvester.db.boilerplate import LearnedStripper
+from harvester.db.errors import classify, describe
+from harvester.db.lock import try_lock_sites
 from harvester.db.rawpages import read_raw_page
 from harvester.db.store import ArticleStore, FetchedArticle
 from harvester.db.tables import ARTICLES, RAW_PAGES, REVISIONS, SITES
@@ -42,6 +45,8 @@ class ReextractReport:
     unchanged: int = 0
     without_raw_page: int = 0  # articles whose newest revision has no archived page
     refused: list[tuple[str, str]] = field(default_factory=list)  # url, why (not an article now, invalid, error)
+    write_failed: list[tuple[str, str]] = field(default_factory=list)  # url, why the database refused the write
+    locked_sites: list[str] = field(default_factory=list)  # a crawl held their run lock: not re-extracted
     changed_urls: list[str] = field(default_factory=list)
 
 
@@ -86,33 +91,49 @@ def reextract(
     strip = learned if learned is not None else LearnedStripper(engine)
     with reading(engine) as conn:
         targets = conn.execute(_latest_with_page(site, since)).all()
-    for target in targets:
-        if target.raw_page_id is None:
-            report.without_raw_page += 1
+    for site_key, group in groupby(targets, key=lambda target: target.site):
+        lock = try_lock_sites(engine, [site_key])  # never beside a crawl of the same site
+        if lock is None:
+            report.locked_sites.append(site_key)
             continue
-        report.examined += 1
         try:
-            _one(store, extractor, strip, target, report)
-        except Exception as exc:  # noqa: BLE001 - one bad page does not stop the others
-            log.warning("re-extraction failed for %s: %s", target.url, exc)
-            report.refused.append((target.url, f"error: {type(exc).__name__}: {exc}"))
+            for target in group:
+                _guarded(store, extractor, strip, target, report)
+        finally:
+            lock.release()
     return report
 
 
+def _guarded(store: ArticleStore, extractor: Extractor, strip: Stripper, target, report: ReextractReport) -> None:  # type: ignore[no-untyped-def]
+    if target.raw_page_id is None:
+        report.without_raw_page += 1
+        return
+    report.examined += 1
+    try:
+        _one(store, extractor, strip, target, report)
+    except Exception as exc:  # noqa: BLE001 - one bad page does not stop the others
+        if classify(exc) != "data":
+            report.write_failed.append((target.url, describe(exc)))
+            return
+        log.warning("re-extraction failed for %s: %s", target.url, exc)
+        report.refused.append((target.url, f"error: {type(exc).__name__}: {exc}"))
+
+
 def _one(store: ArticleStore, extractor: Extractor, strip: Stripper, target, report: ReextractReport) -> None:  # type: ignore[no-untyped-def]
-    with writing(store.engine) as conn:
+    with reading(store.engine) as conn:
         raw = read_raw_page(conn, target.raw_page_id)
-        result = extractor(target.site, raw.body, raw.url)
-        if not isinstance(result, Article):
-            report.refused.append((target.url, f"not an article now: {result.page_class.value}"))
-            return
-        result = strip(target.site, result)
-        errors = validation_errors(result)
-        if errors:
-            report.refused.append((target.url, "invalid: " + "; ".join(str(e) for e in errors)))
-            return
-        # The article keeps its identity even if the extractor now finds another canonical URL.
-        page = FetchedArticle(target.site, replace(result, url=target.url), raw.url, raw.fetched_at)
+    result = extractor(target.site, raw.body, raw.url)  # outside any transaction: writers are not held up
+    if not isinstance(result, Article):
+        report.refused.append((target.url, f"not an article now: {result.page_class.value}"))
+        return
+    result = strip(target.site, result)
+    errors = validation_errors(result)
+    if errors:
+        report.refused.append((target.url, "invalid: " + "; ".join(str(e) for e in errors)))
+        return
+    # The article keeps its identity even if the extractor now finds another canonical URL.
+    page = FetchedArticle(target.site, replace(result, url=target.url), raw.url, raw.fetched_at)
+    with writing(store.engine) as conn:
         outcome = store.save_on(conn, page, origin="reextract", raw_page_id=raw.id)
     if outcome.result == "unchanged":
         report.unchanged += 1
