@@ -1,5 +1,6 @@
 """The relational store: models, engines, migrations, saving and reading articles."""
 
+from harvester.db.access import StoreUnavailable, open_database
 from harvester.db.engine import make_engine
 from harvester.db.migrate import (
     SchemaOutdated,
@@ -19,19 +20,21 @@ from harvester.db.queries import (
 from harvester.db.rawpages import RawResponse
 from harvester.db.store import ArticleStore, FetchedArticle, SaveOutcome, SaveResult
 from harvester.db.types import NaiveDatetimeError, UTCDateTime
-from harvester.db.url import DEFAULT_DATABASE_URL, redact_url, resolve_database_url
+from harvester.db.url import DEFAULT_DATABASE_URL, DatabaseUrlError, redact_url, resolve_database_url
 
 __all__ = [
     "DEFAULT_DATABASE_URL",
     "EXPORT_FIELDS",
     "REVISION_FIELDS",
     "ArticleStore",
+    "DatabaseUrlError",
     "FetchedArticle",
     "RawResponse",
     "SaveOutcome",
     "NaiveDatetimeError",
     "SaveResult",
     "SchemaOutdated",
+    "StoreUnavailable",
     "UTCDateTime",
     "current_revision",
     "downgrade",
@@ -40,6 +43,7 @@ __all__ = [
     "iter_articles",
     "iter_revisions",
     "make_engine",
+    "open_database",
     "redact_url",
     "resolve_database_url",
     "site_summary",
