@@ -154,10 +154,16 @@ def _since(value: str) -> datetime:
 def _database_url(args: argparse.Namespace) -> str:
     """``--database``, else the project's ``DATABASE_URL`` setting (which holds
     ``HARVESTER_DATABASE_URL`` when set), else the default: the command line wins."""
-    from harvester.db import resolve_database_url
-    from harvester.runner import project_settings
+    import importlib
 
-    return resolve_database_url(getattr(args, "database", None) or project_settings().get("DATABASE_URL"))
+    from harvester.db import resolve_database_url
+
+    if getattr(args, "database", None):
+        return resolve_database_url(args.database)
+    # The project settings module itself (what Scrapy loads at project priority), without
+    # importing Scrapy for commands that only read the store.
+    settings = importlib.import_module(os.environ.get("SCRAPY_SETTINGS_MODULE") or "harvester.settings")
+    return resolve_database_url(getattr(settings, "DATABASE_URL", None))
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -467,9 +473,12 @@ def cmd_mirror(args: argparse.Namespace) -> int:
 
 
 def cmd_browse(args: argparse.Namespace) -> int:
-    from harvester.browse import BrowseUnavailable, serve
+    from harvester.browse import SQLITE_ONLY, BrowseUnavailable, serve
+    from harvester.db.url import sqlite_path
 
     url = _database_url(args)
+    if sqlite_path(url) is None:
+        raise CommandError(SQLITE_ONLY)
     with _opened_store_at(url, write=False):
         pass  # the store exists and is at the current schema
     try:

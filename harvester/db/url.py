@@ -72,7 +72,9 @@ def _parse(url: str) -> URL:
 
 
 def sqlite_path(url: str) -> Path | None:
-    """The file of an on-disk SQLite URL, else None (in-memory, or not SQLite)."""
+    """The file of an on-disk SQLite URL, else None (in-memory, or not SQLite);
+    ``DatabaseUrlError`` for a URL we cannot use."""
+    url = normalize_database_url(url)
     if not is_sqlite_file(url):
         return None
     database = make_url(url).database or ""
