@@ -143,6 +143,12 @@ def datasette_command(database_url: str, port: int, metadata_file: Path) -> tupl
 
 def serve(database_url: str, port: int = 8001) -> int:
     """Run Datasette on the store until Ctrl-C; returns its exit code (0 when stopped)."""
+    if port:
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                raise BrowseUnavailable(f"port {port} on 127.0.0.1 is in use: --port 0 picks a free one") from None
     port = port or free_port()
     with tempfile.TemporaryDirectory(prefix="harvester-browse-") as folder:
         command, url = datasette_command(database_url, port, Path(folder) / "metadata.json")
