@@ -78,7 +78,8 @@ class Outcomes:
         def count(outcome: str, reason: str | None = None) -> int:
             return sum(n for (o, r), n in counts.items() if o == outcome and (reason is None or r == reason))
 
-        by_rule = sum(n for (o, r), n in counts.items() if o == "error" and r in RULE_REASONS)
+        # "skipped" rows: not fetched by a rule (robots.txt, off-site), with the rule as reason
+        by_rule = sum(n for (o, r), n in counts.items() if o == "error" and r in RULE_REASONS) + count("skipped")
         return cls(
             pages=pages,
             new=count("stored", "new"),
@@ -86,7 +87,7 @@ class Outcomes:
             unchanged=count("unchanged"),
             not_modified=count("not_modified"),
             not_article=count("not_article"),
-            failed=count("error") - by_rule + count("invalid"),
+            failed=count("error") - (by_rule - count("skipped")) + count("invalid"),
             by_rule=by_rule,
         )
 

@@ -151,3 +151,11 @@ def test_on_an_80_column_terminal_progress_fits_and_log_lines_stand_alone(tmp_pa
     logged = [piece for piece in pieces if re.search(r"\] (WARNING|ERROR):", piece)]
     assert logged, screen[-3000:]  # each mirror has a page missing on purpose: a warning
     assert all(re.match(r"\d{4}-\d\d-\d\d ", piece) for piece in logged), logged
+
+
+def test_outcomes_of_a_runs_fetch_log() -> None:
+    counts = {("stored", "new"): 4, ("stored", "changed"): 1, ("unchanged", "content_hash"): 2,
+              ("not_modified", "http_304"): 3, ("not_article", "listing"): 5, ("error", "http_404"): 2,
+              ("error", "IgnoreRequest"): 1, ("skipped", "robots"): 3, ("invalid", "title"): 1, ("discovery", "sitemap"): 9}
+    assert Outcomes.of_fetch_log(30, counts) == Outcomes(
+        pages=30, new=4, changed=1, unchanged=2, not_modified=3, not_article=5, failed=3, by_rule=4)
