@@ -61,33 +61,26 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory) -> DemoStore:
     return DemoStore(folder / "harvest.db", result["returncode"], result["stdout"], result["stderr"])
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups (--dist loadgroup)
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Keep tests that share expensive state on one xdist worker.
+def pytest_configure(config: pytest.Config) -> None:
+    """Run on one process when the PostgreSQL tests cannot be isolated per xdist worker.
 
-    * the tests of a module-scoped fixture (a mirror crawl, a store) and its parameter share a
-      group, so each worker does not redo the crawl;
-    * without a PostgreSQL role that may create a database per worker, every PostgreSQL test
-      shares the one test database and its advisory locks: one group for all of them.
-    """
+    Each worker needs a PostgreSQL database of its own (tables and per-site advisory locks are
+    per database), made by the test role: without CREATEDB they would share one, so the session
+    runs without workers instead (before pytest-xdist, whose hook runs last, starts them)."""
     from harvester.db.testing import POSTGRES_TEST_URL_ENV, can_create_databases
 
-    postgres_url = os.environ.get(POSTGRES_TEST_URL_ENV, "").strip()
-    one_postgres_worker = bool(postgres_url) and not can_create_databases(postgres_url)
-    for item in items:
-        if item.get_closest_marker("xdist_group"):
-            continue
-        callspec = getattr(item, "callspec", None)
-        params = callspec.params if callspec else {}
-        if one_postgres_worker and "postgresql" in params.values():
-            item.add_marker(pytest.mark.xdist_group("postgresql"))
-            continue
-        fixtures = getattr(item, "_fixtureinfo", None)
-        module_scoped = [
-            name for name, defs in (fixtures.name2fixturedefs.items() if fixtures else [])
-            if defs and defs[-1].scope == "module"
-        ]
-        if module_scoped:
-            key = [item.module.__name__ if item.module else item.nodeid.split("::")[0]]
-            key += [f"{name}={params[name]}" for name in sorted(module_scoped) if name in params]
-            item.add_marker(pytest.mark.xdist_group("/".join(key)))
+    url = os.environ.get(POSTGRES_TEST_URL_ENV, "").strip()
+    if os.environ.get("PYTEST_XDIST_WORKER") or not url or not getattr(config.option, "numprocesses", None):
+        return
+    try:
+        isolated = can_create_databases(url)
+    except Exception as exc:  # noqa: BLE001 - the PostgreSQL tests will say what is wrong
+        sys.stderr.write(f"conftest: cannot reach {POSTGRES_TEST_URL_ENV} ({exc.__class__.__name__})\n")
+        return
+    if not isolated:
+        sys.stderr.write(
+            f"conftest: the role of {POSTGRES_TEST_URL_ENV} cannot create a database per xdist worker "
+            "(ALTER ROLE ... CREATEDB): running the tests in one process\n"
+        )
+        config.option.numprocesses = 0
+        config.option.dist = "no"
