@@ -91,7 +91,7 @@ _SEARCH = {"fts_table": "articles_fts", "searchmode": "escaped"}
 def metadata(database: str) -> dict[str, Any]:
     """Datasette metadata for the store named ``database`` (the file's stem)."""
     queries: dict[str, Any] = {
-        "article": {"title": "One article: body, revisions, near-duplicates", "sql": ARTICLE_QUERY},
+        "article": {"title": "One article: body, revisions, near-duplicates", "sql": ARTICLE_QUERY, "hide_sql": True},
     }
     queries.update({name: {"title": title, "sql": sql} for name, (title, sql) in RECIPES.items()})
     return {
