@@ -21,6 +21,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError
 
 import migrations
 from harvester.db.engine import make_engine
@@ -142,6 +143,9 @@ def check_writable(engine: Engine) -> None:
         transaction = conn.begin()
         try:
             conn.exec_driver_sql(f"UPDATE {VERSION_TABLE} SET version_num = version_num")
+        except OperationalError as exc:
+            if "locked" not in str(exc.orig):  # busy with another run's batch: writable all the same
+                raise
         finally:
             transaction.rollback()
 
