@@ -533,6 +533,7 @@ def _print_summary(rows: list[tuple[str, int, int]], url: str) -> None:
     print(f"{'total':<18}{sum(r[1] for r in rows):>10}{sum(r[2] for r in rows):>10}")
     print("\nTry a query (sqlite3 harvest.db, or psql on PostgreSQL; more in the README's SQL recipes):\n")
     print(EXAMPLE_QUERY)
+    print("\nOr browse and search it: harvester browse   (once: pip install -e '.[browse]')")
 
 
 if __name__ == "__main__":
