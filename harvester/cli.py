@@ -10,6 +10,7 @@ import contextlib
 import json
 import logging
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -97,6 +98,18 @@ def build_parser() -> argparse.ArgumentParser:
     reextract.add_argument("--since", type=_since, metavar="DATE", help="only pages fetched since DATE")
     reextract.add_argument("--database", help="database URL")
 
+    mirror = commands.add_parser("mirror", help="the bundled offline mirrors of the sites")
+    mirror_commands = mirror.add_subparsers(dest="mirror_command", required=True, metavar="ACTION")
+    serve = mirror_commands.add_parser(
+        "serve", help="serve a bundled mirror on 127.0.0.1 (for scrapy crawl SITE -a base_url=URL) until Ctrl-C"
+    )
+    serve.add_argument("site", metavar="SITE", help="the mirror's site key")
+    serve.add_argument("--port", type=int, default=0, help="the port (default: a free one)")
+
+    browse = commands.add_parser("browse", help="open the SQLite store in Datasette (search, facets, SQL recipes)")
+    browse.add_argument("--port", type=int, default=8001, help="the port (default 8001; 0: a free one)")
+    browse.add_argument("--database", help="database URL")
+
     db = commands.add_parser("db", help="database schema upkeep")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     upgrade = db_commands.add_parser("upgrade", help="bring the database to the current schema")
@@ -119,15 +132,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         "search": cmd_search,
         "reextract": cmd_reextract,
         "db": cmd_db,
+        "mirror": cmd_mirror,
+        "browse": cmd_browse,
     }
+    from harvester.db import DatabaseUrlError, StoreUnavailable
+
     try:
         return handlers[args.command](args)
-    except CommandError as exc:
+    except (CommandError, StoreUnavailable, DatabaseUrlError) as exc:
         print(f"harvester: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("harvester: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`harvester export | head`): stop quietly, as Unix tools do.
+        # Standard output is pointed at /dev/null so the interpreter's last flush cannot fail.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + signal.SIGPIPE
 
 
 def _since(value: str) -> datetime:
@@ -140,9 +162,18 @@ def _since(value: str) -> datetime:
 
 
 def _database_url(args: argparse.Namespace) -> str:
+    """``--database``, else the project's ``DATABASE_URL`` setting (which holds
+    ``HARVESTER_DATABASE_URL`` when set), else the default: the command line wins."""
+    import importlib
+
     from harvester.db import resolve_database_url
 
-    return args.database or resolve_database_url()
+    if getattr(args, "database", None):
+        return resolve_database_url(args.database)
+    # The project settings module itself (what Scrapy loads at project priority), without
+    # importing Scrapy for commands that only read the store.
+    settings = importlib.import_module(os.environ.get("SCRAPY_SETTINGS_MODULE") or "harvester.settings")
+    return resolve_database_url(getattr(settings, "DATABASE_URL", None))
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -175,6 +206,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.format == "parquet" and args.output is None:
         raise CommandError("Parquet is binary: give a file with --output")
     with _opened_store(args) as engine:
+        _check_site(engine, args.site)
         if args.revisions:
             records, fields, noun = iter_revisions(engine, site=args.site, since=args.since), REVISION_FIELDS, "revisions"
         else:
@@ -193,29 +225,40 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _opened_store(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _opened_store(args: argparse.Namespace, *, write: bool = False):  # type: ignore[no-untyped-def]
     """The command's database (``--database`` or the configured one), see ``_opened_store_at``."""
-    return _opened_store_at(_database_url(args))
+    return _opened_store_at(_database_url(args), write=write)
 
 
 @contextlib.contextmanager
-def _opened_store_at(url: str):  # type: ignore[no-untyped-def]
-    """An engine on the database at the current schema (an empty database is brought to it);
-    an outdated schema or a database error becomes one line."""
+def _opened_store_at(url: str, *, write: bool):  # type: ignore[no-untyped-def]
+    """An engine on the database at the current schema; a command that only reads never
+    creates one (``write``: a new database is created and must be writable). Every database
+    failure, then or while the command runs, becomes one line."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from harvester.db import SchemaOutdated, ensure_schema, make_engine, redact_url
+    from harvester.db import open_database
+    from harvester.db.engine import database_error_line
 
-    engine = make_engine(url)
+    engine = open_database(url, write=write)
     try:
-        ensure_schema(engine)
         yield engine
-    except SchemaOutdated as exc:
-        raise CommandError(str(exc)) from None
     except SQLAlchemyError as exc:
-        raise CommandError(f"database {redact_url(url)}: {exc.__class__.__name__}: {getattr(exc, 'orig', None) or exc}") from None
+        raise CommandError(database_error_line(url, exc)) from None
     finally:
         engine.dispose()
+
+
+def _check_site(engine: Engine, site: str | None, *, runs: bool = False) -> None:
+    """An unknown ``--site`` is an error listing the known ones (spiders and stored sites)."""
+    if site is None:
+        return
+    from harvester.db.queries import known_sites
+    from harvester.runner import spider_names
+
+    known = sorted(set(spider_names()) | set(known_sites(engine, runs=runs)))
+    if site not in known:
+        raise CommandError(f"unknown site {site!r} (known: {', '.join(known)})")
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -224,6 +267,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     if not query_words(args.query):
         raise CommandError("the query has no words to search for")
     with _opened_store(args) as engine:
+        _check_site(engine, args.site)
         hits = search(engine, args.query, site=args.site, since=args.since, limit=args.limit)
     for number, hit in enumerate(hits, start=1):
         date = hit.published_at.date().isoformat() if hit.published_at else "undated"
@@ -256,6 +300,7 @@ def cmd_reextract(args: argparse.Namespace) -> int:
     from harvester.extraction.learned import Thresholds
 
     with _opened_store(args) as engine:
+        _check_site(engine, args.site)
         learned = LearnedStripper(engine, Thresholds.from_settings(os.environ))
         report = reextract(ArticleStore(engine), extract_page, site=args.site, since=args.since, learned=learned)
     for url, why in report.refused:
@@ -290,8 +335,12 @@ def cmd_db(args: argparse.Namespace) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
     from harvester.db import current_revision, make_engine, redact_url, upgrade
+    from harvester.db.engine import database_error_line
+    from harvester.db.url import check_sqlite_path
 
     url = _database_url(args)
+    # `db current` only reads: a missing file is an error; `db upgrade` may create the database.
+    check_sqlite_path(url, must_exist=args.db_command != "upgrade")
     try:
         if args.db_command == "upgrade":
             upgrade(url)
@@ -301,7 +350,7 @@ def cmd_db(args: argparse.Namespace) -> int:
         finally:
             engine.dispose()
     except SQLAlchemyError as exc:
-        raise CommandError(f"database {redact_url(url)}: {exc.__class__.__name__}: {exc}") from None
+        raise CommandError(database_error_line(url, exc)) from None
     print(f"{redact_url(url)}: schema revision {revision or 'none'}")
     return 0
 
@@ -318,8 +367,6 @@ def _pairs(values: Sequence[str], option: str) -> dict[str, str]:
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
-    import os
-
     from harvester.runner import crawl, project_settings, spider_names
 
     settings = _pairs(args.settings, "-s")
@@ -334,9 +381,9 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         raise CommandError(f"unknown site {unknown[0]!r} (known: {', '.join(known)})")
     if args.submit:
         return _submit(sites, spider_args, base_urls, settings, args.workers)
-    url = args.database or settings.pop("DATABASE_URL", None) or _database_url(args)
-    os.environ["HARVESTER_DATABASE_URL"] = url  # the store of every crawler in this process
-    with _opened_store_at(url):
+    # The command line wins: --database, then -s DATABASE_URL, then the environment and project settings.
+    url = _database_url(argparse.Namespace(database=args.database or settings.pop("DATABASE_URL", None)))
+    with _opened_store_at(url, write=True):
         pass  # checked (or created) before any crawl starts
     on_terminal = sys.stderr.isatty()
     overrides: dict[str, object] = {"DATABASE_URL": url, "HARVESTER_PROGRESS_INTERVAL": 1 if on_terminal else 15}
@@ -391,6 +438,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 def _crawl_problem(result: CrawlResult) -> str | None:
     """Why a crawl failed, or None: it finished (or was skipped: another run holds the lock)."""
+    from harvester.outcomes import Outcomes
+
     if result.finish_reason == "skipped":
         return None
     status = result.stats.get("harvester/run_status")
@@ -407,24 +456,28 @@ def _crawl_problem(result: CrawlResult) -> str | None:
     if result.finish_reason != "finished":
         return f"crawl ended: {result.finish_reason}"
     if not result.stats.get("response_received_count"):
-        errors = sum(v for k, v in result.stats.items() if k.startswith("harvester/error/") and isinstance(v, int))
-        return f"no page could be fetched ({errors} failed fetches)"
+        return f"no page could be fetched ({Outcomes.of_stats(result.stats).failed} failed)"
     return None
 
 
 def cmd_runs(args: argparse.Namespace) -> int:
-    from harvester.db.runs import recent_runs
+    from harvester.db.runs import recent_runs, run_outcome_counts
+    from harvester.outcomes import OUTCOMES, Outcomes
 
     with _opened_store(args) as engine:
+        _check_site(engine, args.site, runs=True)
         rows = recent_runs(engine, spider=args.site, last=args.last)
-    header = ("run", "site", "status", "started (UTC)", "seconds", "pages", "new", "changed", "unchanged", "non-art", "errors")
+        counts = run_outcome_counts(engine, [row.id for row in rows])
+    # "skipped" (known articles not fetched at all) leaves no fetch_log row: not a column here
+    columns = [(name, short) for name, _, short in OUTCOMES if name != "skipped"]
+    header = ("run", "site", "status", "started (UTC)", "seconds", "pages", *(short for _, short in columns))
     table = [header]
     for row in rows:
         seconds = f"{(row.finished_at - row.started_at).total_seconds():.1f}" if row.finished_at else "-"
+        outcomes = Outcomes.of_fetch_log(row.pages_fetched, counts[row.id])
         table.append((
             str(row.id), row.spider, row.status, row.started_at.strftime("%Y-%m-%d %H:%M:%S"), seconds,
-            str(row.pages_fetched), str(row.articles_new), str(row.articles_changed), str(row.articles_unchanged),
-            str(row.non_articles), str(row.errors),
+            str(row.pages_fetched), *(str(getattr(outcomes, name)) for name, _ in columns),
         ))
     widths = [max(len(line[i]) for line in table) for i in range(len(header))]
     for line in table:
@@ -455,9 +508,53 @@ def cmd_schedule(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_mirror(args: argparse.Namespace) -> int:
+    import threading
+
+    from harvester.mirror_server import MIRROR_SITES, bundled_mirror, serve_mirror
+
+    if args.site not in MIRROR_SITES:
+        raise CommandError(f"no bundled mirror for site {args.site!r} (mirrors: {', '.join(MIRROR_SITES)})")
+    try:
+        server = serve_mirror(bundled_mirror(args.site), port=args.port)
+        base = server.__enter__()
+    except OSError as exc:
+        raise CommandError(f"cannot listen on 127.0.0.1:{args.port}: {exc.strerror or exc}") from None
+    try:
+        print(f"serving the {args.site} mirror at {base}", flush=True)
+        print(f"crawl it with: scrapy crawl {args.site} -a base_url={base}   (Ctrl-C stops the server)",
+              file=sys.stderr, flush=True)
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        try:
+            while not stop.wait(0.5):
+                pass
+        except KeyboardInterrupt:
+            pass
+    finally:
+        server.__exit__(None, None, None)
+    print("stopped", file=sys.stderr)
+    return 0
+
+
+def cmd_browse(args: argparse.Namespace) -> int:
+    from harvester.browse import SQLITE_ONLY, BrowseUnavailable, serve
+    from harvester.db.url import sqlite_path
+
+    url = _database_url(args)
+    if sqlite_path(url) is None:
+        raise CommandError(SQLITE_ONLY)
+    with _opened_store_at(url, write=False):
+        pass  # the store exists and is at the current schema
+    try:
+        return serve(url, port=args.port)
+    except BrowseUnavailable as exc:
+        raise CommandError(str(exc)) from None
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     url = _database_url(args)
-    with _opened_store_at(url) as engine:
+    with _opened_store_at(url, write=True) as engine:
         return _run_demo(url, engine)
 
 
@@ -474,6 +571,11 @@ def _run_demo(url: str, engine: Engine) -> int:
         results = crawl({site: {"base_url": base} for site, base in base_urls.items()}, overrides)
     for result in results:
         print(_crawl_line(result), file=sys.stderr)
+    print(
+        "(each mirror keeps one page missing on purpose, the 1 failed fetch, and pages that are not articles\n"
+        " (listings, soft 404s, paywalls, stubs for pages outside the mirror) to show how they are recorded:\n"
+        " see `harvester runs` and the fetch_log table)", file=sys.stderr,
+    )
     failed = [r for r in results if r.finish_reason != "finished"]
     _print_summary(site_summary(engine), redact_url(url))
     if failed:
@@ -482,28 +584,10 @@ def _run_demo(url: str, engine: Engine) -> int:
 
 
 def _crawl_line(result: CrawlResult) -> str:
-    """One line of what a crawl saw, from its stats."""
+    """One line of what a crawl saw, from its stats, in the shared vocabulary."""
+    from harvester.outcomes import Outcomes
 
-    def total(prefix: str) -> int:
-        return sum(v for k, v in result.stats.items() if k.startswith(prefix) and isinstance(v, int))
-
-    incremental = [
-        f"{count} {label}"
-        for label, count in (
-            ("not modified (304)", total("harvester/incremental/not_modified")),
-            ("same content", total("harvester/incremental/unchanged")),
-            ("known articles outside the re-check window", total("harvester/incremental/skipped_known")),
-        )
-        if count
-    ]
-    return (
-        f"{result.site}: {result.stats.get('response_received_count', 0)} pages fetched, "
-        f"{total('harvester/stored/new')} new / {total('harvester/stored/changed')} changed / "
-        f"{total('harvester/stored/unchanged')} unchanged articles, "
-        + "".join(f"{part}, " for part in incremental)
-        + f"{total('harvester/non_article/')} non-articles, {total('harvester/error/')} failed fetches "
-        f"({result.finish_reason})"
-    )
+    return f"{result.site}: {Outcomes.of_stats(result.stats).describe()} ({result.finish_reason})"
 
 
 def _print_summary(rows: list[tuple[str, int, int]], url: str) -> None:
@@ -514,6 +598,7 @@ def _print_summary(rows: list[tuple[str, int, int]], url: str) -> None:
     print(f"{'total':<18}{sum(r[1] for r in rows):>10}{sum(r[2] for r in rows):>10}")
     print("\nTry a query (sqlite3 harvest.db, or psql on PostgreSQL; more in the README's SQL recipes):\n")
     print(EXAMPLE_QUERY)
+    print("\nOr browse and search it: harvester browse   (once: pip install -e '.[browse]')")
 
 
 if __name__ == "__main__":

@@ -127,10 +127,10 @@ class IncrementalMiddleware:
             len(self.known), in_window, self.days,
         )
 
-    def process_request(self, request: Request, spider: Any) -> Request | None:
+    def process_request(self, request: Request) -> Request | None:
         if not request.meta.get(ARTICLE_META) or request.meta.get(_RECHECK_META):
             return None
-        known = self.known.get(_real_url(spider, request.url))
+        known = self.known.get(_real_url(self.crawler.spider, request.url))
         if known is None:
             return None
         stats = self.crawler.stats
@@ -146,7 +146,7 @@ class IncrementalMiddleware:
         # back to the scheduler once, with a priority by age: newest re-checks first
         return request.replace(headers=headers, meta=meta, priority=self.window.priority(known), dont_filter=True)
 
-    def process_response(self, request: Request, response: Response, spider: Any) -> Response:
+    def process_response(self, request: Request, response: Response) -> Response:
         if not request.meta.get(_RECHECK_META):
             return response
         outcome = recheck_outcome(response.status, response.body, request.meta.get(_KNOWN_META))

@@ -4,6 +4,8 @@ Politeness by default: robots.txt is obeyed, the bot identifies itself, requests
 throttled per host and every request times out.
 """
 
+import os
+
 BOT_NAME = "harvester"
 
 SPIDER_MODULES = ["spiders"]
@@ -74,9 +76,13 @@ ITEM_PIPELINES = {
     "harvester.pipelines.StorePipeline": 300,
 }
 
-# Database URL: the HARVESTER_DATABASE_URL environment variable wins over this setting;
-# unset, a SQLite file harvest.db in the working directory is used.
-DATABASE_URL = None
+# Database URL. Precedence as in Scrapy: the command line (-s DATABASE_URL=...) over the
+# environment (HARVESTER_DATABASE_URL, read here at project priority) over this line over the
+# default, a SQLite file harvest.db in the working directory.
+DATABASE_URL = os.environ.get("HARVESTER_DATABASE_URL", "").strip() or None
+
+# Our `scrapy crawl`: an unknown spider or an unusable database is one line, before crawling.
+COMMANDS_MODULE = "harvester.commands"
 
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

@@ -24,7 +24,7 @@ class StatsFile:
     def from_crawler(cls, crawler: Any) -> StatsFile:
         path = crawler.settings.get("HARVESTER_STATS_FILE")
         if not path:
-            raise NotConfigured("HARVESTER_STATS_FILE not set")
+            raise NotConfigured  # no message: Scrapy would log "Disabled …" at WARNING
         extension = cls(crawler, path)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)

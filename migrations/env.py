@@ -8,6 +8,7 @@ at the repository root, where the URL comes from the application's own resolver
 
 from __future__ import annotations
 
+import os
 from logging.config import fileConfig
 
 from alembic import context
@@ -15,7 +16,7 @@ from sqlalchemy.engine import Connection
 
 from harvester.db.engine import make_engine
 from harvester.db.models import Base, include_name
-from harvester.db.url import resolve_database_url
+from harvester.db.url import DATABASE_URL_ENV, resolve_database_url
 
 config = context.config
 target_metadata = Base.metadata
@@ -25,7 +26,8 @@ if config.config_file_name is not None:
 
 
 def _database_url() -> str:
-    return resolve_database_url(config.get_main_option("sqlalchemy.url"))
+    # alembic.ini is a project file: the environment wins over a sqlalchemy.url set there
+    return resolve_database_url(os.environ.get(DATABASE_URL_ENV, "").strip() or config.get_main_option("sqlalchemy.url"))
 
 
 def _configure(**kwargs: object) -> None:

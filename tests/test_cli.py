@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from harvester.mirror_server import bundled_mirror, resolve_path
+from tests.conftest import DemoStore
 from tests.goldens import ORIGINS, SITES, mirror_goldens
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -30,29 +32,26 @@ def harvester(*args: str, cwd: Path, database_url: str | None = None) -> subproc
     )
 
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
-    """``harvester demo`` run once in an empty folder with the default database URL."""
-    folder = tmp_path_factory.mktemp("demo")
-    result = harvester("demo", cwd=folder)
-    return folder / "harvest.db", result
-
-
-def test_demo_stores_every_mirror_article_of_all_sites(demo_db: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
-    db_path, result = demo_db
-    assert result.returncode == 0, result.stderr[-3000:]
+def test_demo_stores_every_mirror_article_of_all_sites(demo_store: DemoStore) -> None:
+    db_path = demo_store.db_path
+    assert demo_store.returncode == 0, demo_store.stderr[-3000:]
     assert db_path.exists(), "demo did not use the default sqlite:///harvest.db in the working directory"
     with closing(sqlite3.connect(db_path)) as db:
         counts = dict(db.execute("SELECT s.key, count(*) FROM articles a JOIN sites s ON s.id = a.site_id GROUP BY s.key"))
     assert counts == {site: len(mirror_goldens(site)) for site in SITES}
     for site in SITES:
-        row = next(line for line in result.stdout.splitlines() if line.startswith(site))
+        row = next(line for line in demo_store.stdout.splitlines() if line.startswith(site))
         assert row.split()[1] == str(counts[site])
-    assert "SELECT" in result.stdout
+    assert "SELECT" in demo_store.stdout
+    # the mirrors hold every page their pages link to: only the one page missing on purpose fails
+    for site in SITES:
+        line = next(line for line in demo_store.stderr.splitlines() if line.startswith(f"{site}: "))
+        assert ", 1 failed" in line and line.endswith("(finished)"), line
 
 
-def test_demo_twice_leaves_the_same_rows(demo_db: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
-    db_path, _ = demo_db
+def test_demo_twice_leaves_the_same_rows(demo_store: DemoStore, tmp_path: Path) -> None:
+    db_path = tmp_path / "harvest.db"
+    shutil.copyfile(demo_store.db_path, db_path)
     with closing(sqlite3.connect(db_path)) as db:
         before = db.execute("SELECT url, content_hash FROM articles ORDER BY url").fetchall()
     again = harvester("demo", cwd=db_path.parent)
@@ -61,9 +60,8 @@ def test_demo_twice_leaves_the_same_rows(demo_db: tuple[Path, subprocess.Complet
         assert db.execute("SELECT url, content_hash FROM articles ORDER BY url").fetchall() == before
 
 
-def test_export_jsonl_and_csv(demo_db: tuple[Path, subprocess.CompletedProcess[str]], tmp_path: Path) -> None:
-    db_path, _ = demo_db
-    url = f"sqlite:///{db_path}"
+def test_export_jsonl_and_csv(demo_store: DemoStore, tmp_path: Path) -> None:
+    url = demo_store.url
     jsonl = harvester("export", "--format", "jsonl", "--site", "worldofsoftware", cwd=tmp_path, database_url=url)
     assert jsonl.returncode == 0, jsonl.stderr
     records = [json.loads(line) for line in jsonl.stdout.splitlines()]

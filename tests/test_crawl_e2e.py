@@ -203,7 +203,8 @@ def test_crawl_into_an_outdated_database_stops_with_the_command_to_run(tmp_path:
     upgrade(f"sqlite:///{db_path}", "0001")
     with serve_mirror(bundled_mirror("itpostnews")) as base_url:
         outcome = scrapy_crawl("itpostnews", base_url, f"sqlite:///{db_path}", tmp_path / "run")
-    assert "harvester db upgrade" in outcome.log
-    assert outcome.stats.get("finish_reason") == "schema_outdated"
+    # our `scrapy crawl` checks the store first: one line naming the command, nothing crawled
+    assert outcome.returncode == 1 and outcome.stats == {}
+    assert "scrapy crawl: error: database at revision 0001" in outcome.log and "harvester db upgrade" in outcome.log
     with closing(sqlite3.connect(db_path)) as db:
         assert db.execute("SELECT count(*) FROM articles").fetchone() == (0,)

@@ -98,7 +98,7 @@ def test_overlapping_runs_of_one_site_one_runs_the_other_is_skipped(database: tu
             if slow.poll() is None:
                 slow.kill()
     assert second.returncode == 0, second.stderr[-3000:]
-    assert f"{SITE}: 0 pages fetched" in second.stderr and "(skipped)" in second.stderr
+    assert f"{SITE}: 0 pages: 0 new, 0 failed (skipped)" in second.stderr
     assert skipped_in < 60
     runs = rows(engine, "SELECT id, status, finished_at IS NOT NULL, pages_fetched FROM crawl_runs ORDER BY id")
     assert [(status, done) for _, status, done, _ in runs] == [("finished", True), ("skipped", True)]

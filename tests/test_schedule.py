@@ -11,6 +11,7 @@ import sys
 import time
 from contextlib import closing
 from pathlib import Path
+from typing import IO
 
 import pytest
 from apscheduler.triggers.cron import CronTrigger
@@ -18,7 +19,6 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from harvester.mirror_server import bundled_mirror, serve_mirror
 from harvester.schedule import ConfigError, load_schedule, parse_interval, parse_schedule
-from tests.crawling import REPO_ROOT
 
 SITE = "worldofsoftware"
 
@@ -88,14 +88,22 @@ def test_the_scheduler_runs_a_site_repeatedly_and_stops_cleanly(tmp_path: Path) 
             'settings = { DOWNLOAD_DELAY = 0, AUTOTHROTTLE_ENABLED = false, LOG_LEVEL = "WARNING" }\n',
             encoding="utf-8",
         )
+        log = (tmp_path / "schedule.log").open("w+", encoding="utf-8")
         scheduler = subprocess.Popen(
             [sys.executable, "-m", "harvester.cli", "schedule", "--config", str(config)],
-            cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT, text=True,
         )
-        time.sleep(14)
-        assert scheduler.poll() is None, scheduler.communicate()[0][-3000:]
+        # Wait for the events, not for a fixed window: one run finished and a second one started.
+        deadline = time.monotonic() + 180
+        while not _finished_one_and_started_another(db) and time.monotonic() < deadline:
+            assert scheduler.poll() is None, _read(log)
+            time.sleep(0.5)
+        assert scheduler.poll() is None, _read(log)
+        assert _finished_one_and_started_another(db), "no second run within 180 s: " + _read(log)
         scheduler.send_signal(signal.SIGTERM)
-        output, _ = scheduler.communicate(timeout=90)
+        scheduler.wait(timeout=90)
+        output = _read(log, tail=None)
+        log.close()
     assert scheduler.returncode == 0, output[-3000:]
     assert f"start {SITE}" in output and f"finish {SITE}: exit 0" in output, output[-3000:]
     assert output.rstrip().endswith("stopped"), output[-3000:]
@@ -106,3 +114,22 @@ def test_the_scheduler_runs_a_site_repeatedly_and_stops_cleanly(tmp_path: Path) 
     assert all(done for _, done in runs), runs  # every run, an interrupted one too, completed its row
     assert ("finished", 1) in runs
     assert articles > 0
+
+
+def _finished_one_and_started_another(db: Path) -> bool:
+    """Whether the store holds a finished crawl run and at least one more run."""
+    if not db.exists():
+        return False
+    try:
+        with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)) as conn:
+            statuses = [row[0] for row in conn.execute("SELECT status FROM crawl_runs WHERE spider = ?", (SITE,))]
+    except sqlite3.Error:  # not created yet, or being migrated
+        return False
+    return len(statuses) >= 2 and "finished" in statuses
+
+
+def _read(log: IO[str], tail: int | None = 3000) -> str:
+    log.flush()
+    log.seek(0)
+    text = log.read()
+    return text if tail is None else text[-tail:]

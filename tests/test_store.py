@@ -90,9 +90,11 @@ def save(store: ArticleStore, article: Article, at: datetime, site: str = "budap
 # --- URL resolution ------------------------------------------------------------------------
 
 
-def test_environment_url_wins(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_setting_wins_over_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As in Scrapy, the command line (or a setting holding it) wins; the environment is the fallback."""
     monkeypatch.setenv("HARVESTER_DATABASE_URL", "sqlite:///from-env.db")
-    assert resolve_database_url("sqlite:///from-setting.db") == "sqlite:///from-env.db"
+    assert resolve_database_url("sqlite:///from-setting.db") == "sqlite:///from-setting.db"
+    assert resolve_database_url(None) == resolve_database_url("  ") == "sqlite:///from-env.db"
 
 
 def test_setting_then_default(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -9,8 +9,9 @@ from typing import Any
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import NoSuchModuleError
 
-from harvester.db.url import is_sqlite_file, redact_url
+from harvester.db.url import SUPPORTED, DatabaseUrlError, is_sqlite_file, normalize_database_url, redact_url
 
 log = logging.getLogger(__name__)
 
@@ -29,11 +30,18 @@ def make_engine(url: str, *, sqlite_foreign_keys: bool = True) -> Engine:
     which rebuild tables), a file database uses write-ahead logging, and transactions are
     real: SQLAlchemy emits ``BEGIN`` itself instead of the driver's legacy mode, which
     skips it for SELECT and DDL. The password is never logged (SQLAlchemy's own repr and
-    our log lines hide it).
+    our log lines hide it). ``postgres://`` and ``postgresql://`` mean psycopg 3; a URL we
+    cannot open raises ``DatabaseUrlError`` (a one-line message).
     """
+    url = normalize_database_url(url)
     sqlite = url.startswith("sqlite")
-    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS} if sqlite else {},
-                           pool_pre_ping=not sqlite)
+    try:
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS} if sqlite else {},
+                               pool_pre_ping=not sqlite)
+    except NoSuchModuleError:
+        raise DatabaseUrlError(f"unsupported database URL {redact_url(url)}: use {SUPPORTED}") from None
+    except ImportError as exc:
+        raise DatabaseUrlError(f"database driver for {redact_url(url)} is not installed ({exc.name})") from None
     log.debug("database engine for %s", redact_url(url))
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine, foreign_keys=sqlite_foreign_keys, wal=is_sqlite_file(url))
@@ -76,3 +84,16 @@ def writing(engine: Engine) -> Iterator[Connection]:
         conn.execution_options(**{WRITE_OPTION: True})
         with conn.begin():
             yield conn
+
+
+def database_error_line(url: str, exc: BaseException) -> str:
+    """One line for a database failure: which database (password hidden) and the driver's words
+    (SQLAlchemy's own message adds a second line with a link)."""
+    cause = getattr(exc, "orig", None) or exc
+    words = " ".join(str(cause).split()) or cause.__class__.__name__
+    hint = ""
+    if "readonly" in words or "read-only" in words:
+        hint = " (the database file or its folder is read-only)"
+    elif "file is not a database" in words or "malformed" in words:
+        hint = " (not a SQLite database, or a corrupted one)"
+    return f"database {redact_url(url)}: {words}{hint}"

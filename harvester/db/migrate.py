@@ -21,6 +21,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import text, inspect
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError
 
 import migrations
 from harvester.db.engine import make_engine, reading, writing
@@ -114,12 +115,13 @@ def downgrade(url: str, revision: str) -> None:
     _run_command(url, lambda config: command.downgrade(config, revision))
 
 
-def ensure_schema(engine: Engine) -> None:
+def ensure_schema(engine: Engine, *, create: bool = True) -> None:
     """Make sure the database is at the code's head revision before anything is stored.
 
-    A new database (no tables at all, or only an empty version table) is migrated to head.
-    A database at head passes. Anything else raises ``SchemaOutdated``: migrating an
-    existing database is an explicit step (``harvester db upgrade``), never a side effect.
+    A new database (no tables at all, or only an empty version table) is migrated to head
+    (with ``create=False``, for commands that only read, it is an error instead). A database
+    at head passes. Anything else raises ``SchemaOutdated``: migrating an existing database is
+    an explicit step (``harvester db upgrade``), never a side effect.
     """
     head = head_revision()
     with writing(engine) as conn:  # SQLite: BEGIN IMMEDIATE, so two processes starting at once take turns
@@ -130,9 +132,28 @@ def ensure_schema(engine: Engine) -> None:
         if revision == head:
             return
         if not tables and revision is None:
+            if not create:
+                raise SchemaOutdated(
+                    "database is empty (no harvester tables): crawl into it first (`harvester crawl`, "
+                    f"`harvester demo`) or run `{UPGRADE_COMMAND}`"
+                )
             _migrate_on(conn, lambda config: command.upgrade(config, "head"))
             return
     raise SchemaOutdated(_outdated_message(revision, head))
+
+
+def check_writable(engine: Engine) -> None:
+    """Raise the database's own error now if it cannot be written (a read-only file or
+    connection), instead of in the middle of a crawl: one no-op update, rolled back."""
+    with engine.connect() as conn:
+        transaction = conn.begin()
+        try:
+            conn.exec_driver_sql(f"UPDATE {VERSION_TABLE} SET version_num = version_num")
+        except OperationalError as exc:
+            if "locked" not in str(exc.orig):  # busy with another run's batch: writable all the same
+                raise
+        finally:
+            transaction.rollback()
 
 
 def _outdated_message(revision: str | None, head: str) -> str:

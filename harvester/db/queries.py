@@ -243,3 +243,14 @@ def site_summary(engine: Engine) -> list[tuple[str, int, int]]:
     )
     with reading(engine) as conn:
         return [(key, int(count), int(words)) for key, count, words in conn.execute(query)]
+
+
+def known_sites(engine: Engine, *, runs: bool = False) -> list[str]:
+    """The site keys in the store (``runs``: and the spiders of its crawl runs)."""
+    from harvester.db.tables import CRAWL_RUNS
+
+    with engine.connect() as conn:
+        keys = set(conn.execute(select(SITES.c.key)).scalars())
+        if runs:
+            keys |= set(conn.execute(select(CRAWL_RUNS.c.spider).distinct()).scalars())
+    return sorted(keys)

@@ -269,3 +269,19 @@ def recent_runs(engine: Engine, *, spider: str | None = None, last: int = 20) ->
     with reading(engine) as conn:
         rows = conn.execute(query).all()
     return [RunRow(*row) for row in reversed(rows)]
+
+
+def run_outcome_counts(engine: Engine, run_ids: list[int]) -> dict[int, dict[tuple[str, str], int]]:
+    """For each run, its ``fetch_log`` rows counted by (outcome, reason)."""
+    counts: dict[int, dict[tuple[str, str], int]] = {run_id: {} for run_id in run_ids}
+    if not run_ids:
+        return counts
+    query = (
+        select(FETCH_LOG.c.run_id, FETCH_LOG.c.outcome, FETCH_LOG.c.reason, func.count())
+        .where(FETCH_LOG.c.run_id.in_(run_ids))
+        .group_by(FETCH_LOG.c.run_id, FETCH_LOG.c.outcome, FETCH_LOG.c.reason)
+    )
+    with engine.connect() as conn:
+        for run_id, outcome, reason, count in conn.execute(query):
+            counts[run_id][(outcome, reason or "")] = int(count)
+    return counts

@@ -1,0 +1,42 @@
+"""``scrapy crawl`` for this project: Scrapy's command, with one-line errors before crawling.
+
+An unknown spider, or a store the crawl could not write to (a bad URL, a corrupted or read-only
+database, one at an older schema), is one line on standard error and exit code 1, instead of a
+traceback or a crawl that fails in the middle.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from scrapy.commands.crawl import Command as ScrapyCrawl
+from scrapy.spiderloader import get_spider_loader
+
+from harvester.db import StoreUnavailable, open_database, resolve_database_url
+
+
+class Command(ScrapyCrawl):
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        problem = self._problem(args)
+        if problem:
+            print(f"scrapy crawl: error: {problem}", file=sys.stderr)
+            self.exitcode = 1
+            return
+        super().run(args, opts)
+
+    def _problem(self, args: list[str]) -> str | None:
+        """Why the crawl cannot start, or None (Scrapy's own usage errors are left to it)."""
+        if len(args) != 1:
+            return None
+        assert self.settings is not None
+        known = sorted(get_spider_loader(self.settings).list())
+        if args[0] not in known:
+            return f"unknown spider {args[0]!r} (known: {', '.join(known)})"
+        if not self.settings.getbool("HARVESTER_STORE_ENABLED", True):
+            return None
+        try:
+            open_database(resolve_database_url(self.settings.get("DATABASE_URL")), write=True).dispose()
+        except StoreUnavailable as exc:
+            return str(exc)
+        return None

@@ -1,0 +1,127 @@
+"""``harvester browse``: the demo store in Datasette, driven by a real headless Chromium.
+
+Chromium comes from Debian's packages (``apt-get install chromium``); without it this test
+fails, it does not skip: CI installs it.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from harvester.browse import RECIPES, metadata
+from tests.conftest import DemoStore, clean_env
+from tests.goldens import mirror_goldens
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def chromium() -> str:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    pytest.fail("Chromium is not installed (Debian: apt-get install chromium); harvester browse needs it to be tested")
+
+
+def dump_dom(url: str, profile: Path) -> str:
+    done = subprocess.run(
+        [chromium(), "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={profile}", "--dump-dom", url],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return html.unescape(done.stdout)
+
+
+@pytest.fixture
+def browsing(demo_store: DemoStore, tmp_path: Path) -> Iterator[str]:
+    """``harvester browse`` on the demo store; yields the database's URL in Datasette."""
+    assert demo_store.returncode == 0, demo_store.stderr[-2000:]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "harvester.cli", "browse", "--port", "0", "--database", demo_store.url],
+        cwd=tmp_path, env=clean_env(), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )
+    try:
+        assert server.stdout is not None
+        first = server.stdout.readline()
+        match = re.search(r"http://127\.0\.0\.1:\d+/\w+", first)
+        assert match, first
+        url = match.group(0)
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(url + ".json", timeout=5) as answer:
+                    assert answer.status == 200
+                break
+            except (urllib.error.URLError, ConnectionError):
+                assert server.poll() is None, "harvester browse exited"
+                assert time.monotonic() < deadline, "Datasette did not answer within 90 s"
+                time.sleep(0.3)
+        yield url
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def test_search_a_mirror_article_open_it_and_read_its_body(browsing: str, tmp_path: Path) -> None:
+    golden = next(g for g in mirror_goldens("itpostnews") if "heat" in g.expected["title"].lower())
+    profile = tmp_path / "chromium"
+    results = dump_dom(f"{browsing}/articles?_search=heat", profile)
+    assert golden.expected["title"] in results
+    database = browsing.rsplit("/", 1)[1]
+    ids = re.findall(rf'href="/{database}/articles/(\d+)"', results)
+    assert ids, results[-2000:]
+    first_words = " ".join(golden.expected["body"][0].split()[:10])
+    article_id = next(i for i in ids if first_words in dump_dom(f"{browsing}/articles/{i}", profile))
+    # the article page: its body, its revisions, its near-duplicate cluster (a canned query)
+    page = dump_dom(f"{browsing}/article?id={article_id}", profile)
+    assert first_words in page and "revision 1" in page
+
+
+def test_facets_and_the_readme_recipes_are_there(browsing: str, tmp_path: Path) -> None:
+    page = dump_dom(f"{browsing}/article_details", tmp_path / "chromium")
+    for facet in ("site", "section", "language", "authors", "tags"):
+        assert f'id="facet-{facet}"' in page, facet
+    assert "budapestpost" in page and "itpostnews" in page
+    index = dump_dom(browsing, tmp_path / "chromium")
+    for title, _ in RECIPES.values():
+        assert html.unescape(title) in index, title
+
+
+def test_the_canned_queries_are_the_readme_recipes_that_run_on_sqlite() -> None:
+    text = README.read_text(encoding="utf-8")
+    block = text[text.index("<!-- recipes:start -->"):text.index("<!-- recipes:end -->")]
+    recipes = re.findall(r"```sql\n-- (.+?)\n(.*?)```", block, re.S)
+    readme = {title: sql.strip() for title, sql in recipes if "PostgreSQL" not in title}
+    ours = {title: sql.strip() for title, sql in RECIPES.values()}
+    for title, sql in ours.items():
+        if title.startswith("Search"):
+            continue  # the README's search recipe with its words as a :words parameter
+        assert readme.get(title) == sql, title
+    named = metadata("harvest")["databases"]["harvest"]["queries"]
+    assert set(named) >= {"article"} | set(RECIPES)
+
+
+def test_postgresql_is_one_line(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "harvester.cli", "browse", "--database", "postgresql://u@127.0.0.1:1/db"],
+        cwd=tmp_path, env=clean_env(), capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode == 1 and done.stderr.count("\n") == 1 and "SQLite stores only" in done.stderr
+    assert os.listdir(tmp_path) == []
