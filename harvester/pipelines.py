@@ -56,6 +56,7 @@ from harvester.db.writer import (
 from harvester.extraction.holdback import HoldBack
 from harvester.extraction.learned import Thresholds
 from harvester.handoff import Handoff
+from harvester.incremental import ARTICLE_META
 from harvester.items import ArticleItem, DiscoveredItem, FetchOutcomeItem
 from harvester.signals import urls_not_fetched
 from harvester.spider_sites import site_keys
@@ -417,19 +418,20 @@ class StorePipeline:
         if self.handoff is None:
             return
         chain = request.meta.get("redirect_urls") or []
+        url = _real_url(spider, chain[0] if chain else request.url)  # the URL the crawl asked for
+        site = spider.site_key(url) if request.meta.get(ARTICLE_META) and hasattr(spider, "site_key") else None
         if request.url in chain:  # a redirect back to a URL of its own chain
             self.crawler.stats.inc_value("harvester/error/redirect_loop")
             self.handoff.put_nowait(FetchOutcome(
-                url=_real_url(spider, chain[0]), fetched_at=datetime.now(UTC), outcome=ERROR,
-                reason="redirect_loop", detail=" -> ".join([*chain, request.url])[:500],
+                url=url, fetched_at=datetime.now(UTC), outcome=ERROR, reason="redirect_loop",
+                detail=" -> ".join([*chain, request.url])[:500], site=site,
             ))
             return
         self.crawler.stats.inc_value("harvester/skipped/duplicate")
         self.handoff.put_nowait(FetchOutcome(
-            url=_real_url(spider, chain[0] if chain else request.url), fetched_at=datetime.now(UTC),
-            outcome=SKIPPED_BY_RULE, reason="duplicate",
+            url=url, fetched_at=datetime.now(UTC), outcome=SKIPPED_BY_RULE, reason="duplicate",
             detail=f"redirected to {request.url}, already requested in this run" if chain
-            else "already requested in this run",
+            else "already requested in this run", site=site,
         ))
 
     def response_received(self, response: Any, request: Any, spider: Any) -> None:

@@ -110,8 +110,11 @@ HARVESTER_PROGRESS_INTERVAL = 0
 HARVESTER_INCREMENTAL = True
 HARVESTER_RECHECK_DAYS = 3
 DOWNLOADER_MIDDLEWARES = {
-    # first of all: nothing outside the spider's own sites (host and port) is requested
+    # first of all: nothing outside the spider's own sites (host and port) is requested; it replaces
+    # Scrapy's OffsiteMiddleware, which compares host names only and drops a redirect to another
+    # host when it is scheduled, without a trace (no errback, no request_dropped)
     "harvester.origin_guard.OriginGuard": 10,
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     # before RobotsTxtMiddleware (100): a skipped article costs nothing at all
     "harvester.incremental.IncrementalMiddleware": 50,
 }

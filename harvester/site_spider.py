@@ -554,10 +554,7 @@ class SiteSpider(scrapy.Spider):
         detail = str(failure.value)[:500]
         if chain:
             detail = f"redirected to {self._to_real(request.url)}: {detail}"[:500]
-        yield self._outcome(
-            url, "skipped" if skipped else "error", reason, detail=detail, status=status,
-            article=article and not skipped,
-        )
+        yield self._outcome(url, "skipped" if skipped else "error", reason, detail=detail, status=status, article=article)
 
 
 def _headers(response: Response) -> dict[str, str]:
