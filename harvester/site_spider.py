@@ -23,6 +23,7 @@ to the real origin are fetched from the mirror, and stored URLs use the real ori
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import shutil
 from functools import partial
@@ -598,17 +599,21 @@ class _ShutdownWatch:
 
 
 def _recover_jobdir(jobdir: str | None, logger: Any) -> None:
-    """Set aside a JOBDIR request queue that a killed run left behind.
+    """Start a JOBDIR's request queue afresh: the run resumes from the store instead.
 
     Scrapy writes a queue's index (``active.json``) only when a run closes cleanly, so after a
-    ``kill -9`` the queue cannot be resumed: its requests would be lost or replayed half. The
-    next run starts that queue afresh instead; the articles the killed run discovered but did
-    not fetch are pending in the store's ``url_state`` and are taken up from there.
+    ``kill -9`` the queue cannot be resumed, and after a clean stop its requests would duplicate
+    what the store already knows. Everything a run needs to go on is durable in the store: the
+    articles discovered and not fetched are ``pending`` in ``url_state`` (taken up by the next
+    run), and discovery starts again from robots.txt, feeds and listings.
     """
     if not jobdir:
         return
     queue = Path(jobdir) / "requests.queue"
-    if queue.is_dir() and not (queue / "active.json").exists() and any(queue.iterdir()):
-        logger.warning("JOBDIR %s was left by a killed run and cannot be resumed; its request queue is "
-                       "dropped and the run recovers from the store", jobdir)
+    if queue.is_dir() and any(queue.iterdir()):
+        resumable = (queue / "active.json").exists()
+        logger.log(logging.INFO if resumable else logging.WARNING,
+                   "JOBDIR %s: %s; this run resumes from the store (pending URLs) instead", jobdir,
+                   "the request queue of the last run is not replayed" if resumable
+                   else "left by a killed run, its request queue cannot be resumed")
         shutil.rmtree(queue, ignore_errors=True)

@@ -26,8 +26,9 @@ from harvester.urls import canonical_url
 
 #: A URL found by discovery and not fetched yet (its run's budget was spent, or the run died).
 PENDING = "pending"
-#: Outcomes after which a URL is not known (it is fetched again, unconditionally).
-RETRIED_OUTCOMES = frozenset({"error", PENDING})
+#: Outcomes after which a URL is not known (it is fetched again, unconditionally): failures, URLs
+#: not fetched yet, and URLs not fetched by a rule (robots.txt, off-site redirect), which may change.
+RETRIED_OUTCOMES = frozenset({"error", PENDING, "skipped"})
 #: Rows per INSERT statement when recording pending URLs.
 _PENDING_CHUNK = 500
 
