@@ -18,11 +18,15 @@ _INVISIBLE = re.compile("[\u200b\u2060\ufeff]")
 
 
 def normalize_text(text: str | None) -> str:
-    """One paragraph or field value: spaces folded, NBSP gone, trimmed ("" for None)."""
+    """One paragraph or field value: spaces folded, NBSP gone, trimmed ("" for None).
+
+    ``str.split()`` splits at exactly the characters ``_SPACES`` names (Unicode white space, NBSP
+    included) and is several times faster than the regular expression on long texts."""
     if not text:
         return ""
-    text = _INVISIBLE.sub("", text)
-    return _SPACES.sub(" ", text).strip()
+    if "\u200b" in text or "\u2060" in text or "\ufeff" in text:
+        text = _INVISIBLE.sub("", text)
+    return " ".join(text.split())
 
 
 def normalize_block(text: str | None) -> str:
@@ -49,6 +53,8 @@ UNSPACED_CHARS_PER_WORD = 2
 def count_words(text: str) -> int:
     """Words of ``text``: space-separated tokens, with runs of Chinese/Japanese characters
     counted as one word per ``UNSPACED_CHARS_PER_WORD`` characters."""
+    if not _UNSPACED.search(text):
+        return len(text.split())
     total = 0
     for token in text.split():
         unspaced = len(_UNSPACED.findall(token))
