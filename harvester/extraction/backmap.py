@@ -73,9 +73,7 @@ def _page_index(page_body: HtmlElement, wanted: set[str]) -> dict[str, list[Html
     longest = max(len(t) for t in wanted)
     shortest = min(len(t) for t in wanted)
     heads = {t[:HEAD_CHARS] for t in wanted}
-    for el in page_body.iter():
-        if not isinstance(el.tag, str) or el.tag not in PAGE_BLOCKS:
-            continue
+    for el in page_body.iter(*PAGE_BLOCKS):
         raw = el.text_content()
         if len(raw) < shortest or len(raw) > 4 * longest + 400:
             continue
@@ -120,8 +118,7 @@ def _in_boilerplate(el: HtmlElement, limit: float, cache: dict[HtmlElement, bool
 
 def prune_boilerplate(container: HtmlElement, page_body: HtmlElement) -> None:
     """Remove from ``container`` (trafilatura's output) the blocks that the page holds only in boilerplate."""
-    blocks = [el for el in container.iter() if isinstance(el.tag, str) and el.tag in OUTPUT_BLOCKS
-              and el is not container]
+    blocks = [el for el in container.iter(*OUTPUT_BLOCKS) if el is not container]
     texts = {el: _text(el) for el in blocks}
     wanted = {t for t in texts.values() if len(t) >= MIN_CHARS}
     if not wanted:
