@@ -170,8 +170,11 @@ def _trafilatura(page: HtmlElement | str, url: str, fast: bool) -> Any:
     """trafilatura's document for ``page`` (its body tree unserialised), None when it finds none."""
     from trafilatura import bare_extraction  # heavy import: only on the generic path
 
+    # Without ``url`` trafilatura leaves link targets as written instead of resolving every link
+    # of the page (about a tenth of its time; the extracted text is the same on all 258 dev-set
+    # pages); ``sanitized_html`` makes the body's links absolute.
     try:
-        return bare_extraction(page, url=url, fast=fast, output_format="xml", include_comments=False,
+        return bare_extraction(page, url=None, fast=fast, output_format="xml", include_comments=False,
                                favor_precision=FAVOR_PRECISION, include_tables=True, include_links=True)
     except Exception:  # noqa: BLE001 - the fallback must never crash extraction
         return None
