@@ -203,7 +203,7 @@ def doubtful(document: Any, root: HtmlElement) -> bool:
     twice as long, or when the own result has no paragraph text or more tables than paragraphs, and
     justext's when the own result is short or unclean (holds svg, figure, nav ...). The paragraph
     text of the page's richest container stands in for readability's length (with a margin:
-    ``CONTAINER_RATIO`` against its 2). Measured on the dev set: one page in ten is doubted, and
+    ``CONTAINER_RATIO`` against its 2). Measured on the dev set: 17 of 258 pages are doubted, and
     every page where the full pass changed the result for the better is among them."""
     if document is None or document.body is None:
         return True
