@@ -30,7 +30,7 @@ def test_parse_drops_comments_and_processing_instructions() -> None:
 def test_text_after_a_comment_reaches_trafilatura_through_our_tree() -> None:
     # trafilatura given a tree that keeps comment nodes drops the text that follows a comment
     html = page(f"<div><p>{LONG}</p><!-- ad slot -->Tail words after the comment. {LONG}</div>")
-    body = generic.trafilatura_body(parse(html).root, "https://example.com/a")
+    body = generic.trafilatura_body(parse(html).root)
     assert body is not None
     assert "Tail words after the comment." in normalize_text(body.text_content())
 
@@ -39,22 +39,22 @@ def test_a_full_article_needs_only_the_fast_pass(monkeypatch: pytest.MonkeyPatch
     passes: list[bool] = []
     real = generic._trafilatura
 
-    def spy(page_: object, url: str, fast: bool) -> object:
+    def spy(page_: object, fast: bool) -> object:
         passes.append(fast)
-        return real(page_, url, fast)
+        return real(page_, fast)
 
     monkeypatch.setattr(generic, "_trafilatura", spy)
     html = page("".join(f"<p>{LONG} Paragraph {i}.</p>" for i in range(6)))
-    body = generic.trafilatura_body(parse(html).root, "https://example.com/a")
+    body = generic.trafilatura_body(parse(html).root)
     assert body is not None and count_words(normalize_text(body.text_content())) > 300
     assert passes == [True]
 
 
 def test_a_short_fast_result_beside_long_page_paragraphs_is_doubted() -> None:
     root = parse(page("".join(f"<p>{LONG} Paragraph {i}.</p>" for i in range(6)))).root
-    full = generic._trafilatura(root, "https://example.com/a", fast=True)
+    full = generic._trafilatura(root, fast=True)
     assert full is not None and not generic.doubtful(full, root)
-    teaser = generic._trafilatura(parse(page(f"<p>{LONG}</p>")).root, "https://example.com/a", fast=True)
+    teaser = generic._trafilatura(parse(page(f"<p>{LONG}</p>")).root, fast=True)
     assert teaser is not None
     # the page holds six times the paragraph text the fast pass returned: its full pass may find it
     assert generic.doubtful(teaser, root)
@@ -65,12 +65,12 @@ def test_an_empty_fast_result_runs_the_full_pass(monkeypatch: pytest.MonkeyPatch
     passes: list[bool] = []
     real = generic._trafilatura
 
-    def fast_finds_nothing(page_: object, url: str, fast: bool) -> object:
+    def fast_finds_nothing(page_: object, fast: bool) -> object:
         passes.append(fast)
-        return None if fast else real(page_, url, fast)
+        return None if fast else real(page_, fast)
 
     monkeypatch.setattr(generic, "_trafilatura", fast_finds_nothing)
-    body = generic.trafilatura_body(parse(page(f"<p>{LONG}</p><p>{LONG} Two.</p>")).root, "https://example.com/a")
+    body = generic.trafilatura_body(parse(page(f"<p>{LONG}</p><p>{LONG} Two.</p>")).root)
     assert passes == [True, False]
     assert body is not None and SENTENCE in normalize_text(body.text_content())
 

@@ -166,7 +166,7 @@ _UNCLEAN = (".//aside|.//audio|.//button|.//fencedframe|.//fieldset|.//figure|./
 """What trafilatura's full pass calls an unclean result, where justext competes (its SANITIZED_XPATH)."""
 
 
-def _trafilatura(page: HtmlElement | str, url: str, fast: bool) -> Any:
+def _trafilatura(page: HtmlElement | str, fast: bool) -> Any:
     """trafilatura's document for ``page`` (its body tree unserialised), None when it finds none."""
     from trafilatura import bare_extraction  # heavy import: only on the generic path
 
@@ -246,16 +246,18 @@ def _as_html(document: Any) -> HtmlElement | None:
     return lxml.html.fragment_fromstring(lxml.etree.tostring(main, encoding="unicode"))
 
 
-def trafilatura_body(page: HtmlElement | str, url: str) -> HtmlElement | None:
+def trafilatura_body(page: HtmlElement | str) -> HtmlElement | None:
     """The main content found by trafilatura, as an HTML container (None when it finds none).
 
     ``page`` is best the parsed page (``document.parse``: one parse for both). trafilatura runs in
     fast mode; only when ``doubtful`` says its fallbacks could change the result does its full pass
     (readability and justext comparisons, about 1.5x the time) run as well."""
-    root = page if isinstance(page, HtmlElement) else None
-    document = _trafilatura(page, url, fast=True)
-    if root is None or doubtful(document, root):
-        document = _trafilatura(page, url, fast=False) or document
+    if not isinstance(page, HtmlElement):
+        document = _trafilatura(page, fast=False)  # no tree to judge the fast pass by
+    else:
+        document = _trafilatura(page, fast=True)
+        if doubtful(document, page):
+            document = _trafilatura(page, fast=False) or document
     if document is None or document.body is None:
         return None
     try:
@@ -296,7 +298,7 @@ def find_body(page_body: HtmlElement, html: str, url: str, rules: SiteRules | No
         return choose(run(generic, "generic") + run([n for n in structural_nodes() if n not in seen], "structural"))
 
     def fallback() -> BodyCandidate | None:
-        container = trafilatura_body(page_body.getroottree().getroot(), url)
+        container = trafilatura_body(page_body.getroottree().getroot())
         if container is not None:
             prune_boilerplate(container, page_body)
         return choose([evaluate(container, "trafilatura", rules, title, site_names)]) if container is not None else None
