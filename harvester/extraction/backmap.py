@@ -58,27 +58,44 @@ def _text(el: HtmlElement) -> str:
     return normalize_text(el.text_content())
 
 
+HEAD_CHARS = 24
+"""Page elements are first compared by the start of their text (cheap), in full only on a match."""
+
+
 def _page_index(page_body: HtmlElement, wanted: set[str]) -> dict[str, list[HtmlElement]]:
     """Page elements whose whole text is one of ``wanted``.
 
-    Normalising text is the cost here, so an element is normalised only when its raw text could
-    normalise to a wanted one: not far longer than the longest (only whitespace collapses)."""
+    Normalising text is the cost here, so an element's text is normalised in full only when it
+    could normalise to a wanted one: its raw length lies between the shortest wanted text (folding
+    never lengthens) and far over the longest (only whitespace folds), and the normalised start of
+    its text (a prefix of the normalised whole) begins one of the wanted texts."""
     index: dict[str, list[HtmlElement]] = {}
     longest = max(len(t) for t in wanted)
-    for el in page_body.iter():
-        if not isinstance(el.tag, str) or el.tag not in PAGE_BLOCKS:
-            continue
+    shortest = min(len(t) for t in wanted)
+    heads = {t[:HEAD_CHARS] for t in wanted}
+    for el in page_body.iter(*PAGE_BLOCKS):
         raw = el.text_content()
-        if len(raw) > 4 * longest + 400:
+        if len(raw) < shortest or len(raw) > 4 * longest + 400:
             continue
-        text = normalize_text(raw)
+        head = normalize_text(raw[:4 * HEAD_CHARS])
+        if len(head) >= HEAD_CHARS:
+            if head[:HEAD_CHARS] not in heads:
+                continue
+            text = normalize_text(raw)
+        elif len(raw) <= 4 * HEAD_CHARS:
+            text = head  # the whole text, already normalised
+        else:
+            text = normalize_text(raw)
         if text in wanted:
             index.setdefault(text, []).append(el)
     return index
 
 
 def _in_boilerplate(el: HtmlElement, limit: float, cache: dict[HtmlElement, bool]) -> bool:
-    """True when an ancestor of ``el`` (or ``el``) is boilerplate holding at most ``limit`` characters."""
+    """True when an ancestor of ``el`` (or ``el``) is boilerplate holding at most ``limit`` characters.
+
+    An ancestor's text holds its descendants' text, so the walk up stops at the first element over
+    ``limit``: neither it nor anything above it can count (and their text is never measured)."""
     node: HtmlElement | None = el
     path: list[HtmlElement] = []
     found = False
@@ -87,10 +104,12 @@ def _in_boilerplate(el: HtmlElement, limit: float, cache: dict[HtmlElement, bool
             found = cache[node]
             break
         path.append(node)
+        raw = node.text_content()
+        if len(raw) > limit and len(normalize_text(raw)) > limit:  # folding never lengthens
+            break
         if node.tag not in NEVER_BOILERPLATE and is_boilerplate_block(node):
-            if len(_text(node)) <= limit:
-                found = True
-                break
+            found = True
+            break
         node = node.getparent()
     for visited in path:
         cache[visited] = found
@@ -99,8 +118,7 @@ def _in_boilerplate(el: HtmlElement, limit: float, cache: dict[HtmlElement, bool
 
 def prune_boilerplate(container: HtmlElement, page_body: HtmlElement) -> None:
     """Remove from ``container`` (trafilatura's output) the blocks that the page holds only in boilerplate."""
-    blocks = [el for el in container.iter() if isinstance(el.tag, str) and el.tag in OUTPUT_BLOCKS
-              and el is not container]
+    blocks = [el for el in container.iter(*OUTPUT_BLOCKS) if el is not container]
     texts = {el: _text(el) for el in blocks}
     wanted = {t for t in texts.values() if len(t) >= MIN_CHARS}
     if not wanted:

@@ -4,6 +4,7 @@ paywall stubs and too-short pages (after)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 
 from lxml.html import HtmlElement
 
@@ -110,22 +111,37 @@ MAX_PAYWALL_BODY_WORDS = 120
 """A page whose body stops under this many words next to a subscription prompt is a paywall stub."""
 
 
-def _visible_text(body: HtmlElement) -> str:
-    skip = {"script", "style", "noscript", "template"}
-    parts = []
+_INVISIBLE_TAGS = frozenset({"script", "style", "noscript", "template"})
+
+
+def _visible_parts(body: HtmlElement) -> Iterator[str]:
     for el in body.iter():
-        if isinstance(el.tag, str) and el.tag not in skip and el.text:
-            parts.append(el.text)
+        if isinstance(el.tag, str) and el.tag not in _INVISIBLE_TAGS and el.text:
+            yield el.text
         if el.tail:
-            parts.append(el.tail)
-    return normalize_text(" ".join(parts))
+            yield el.tail
+
+
+def _visible_text(body: HtmlElement) -> str:
+    return normalize_text(" ".join(_visible_parts(body)))
+
+
+def _more_words_than(parts: Iterable[str], limit: int) -> bool:
+    """``count_words(_visible_text(...)) > limit``, stopping as soon as it is (word counts of
+    normalised parts add up: the parts are joined with spaces)."""
+    words = 0
+    for part in parts:
+        words += count_words(normalize_text(part))
+        if words > limit:
+            return True
+    return False
 
 
 def blocked_reason(root: HtmlElement, body: HtmlElement, raw_html: str) -> str | None:
     """A reason when the page is a bot challenge or consent wall with little else on it, else None."""
-    text = _visible_text(body)
-    if count_words(text) > MAX_WALL_WORDS:
+    if _more_words_than(_visible_parts(body), MAX_WALL_WORDS):
         return None
+    text = _visible_text(body)
     title = normalize_text(root.findtext(".//title"))
     for label, value in (("title", title), ("text", text)):
         match = CHALLENGE.search(value)

@@ -9,6 +9,7 @@ outside boilerplate, and either carries a lead class/id token or repeats the pag
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from lxml.html import HtmlElement
 
@@ -85,16 +86,12 @@ def find_lead(page_body: HtmlElement, title_node: HtmlElement | None, first_para
     """The lead's text, or None. ``known`` holds texts already in the article (title, body)."""
     if title_node is None or not first_paragraph:
         return None
+    if not any(a is page_body for a in title_node.iterancestors()):
+        return None  # the walk below starts at the title: one outside the body has no lead after it
     prefix = first_paragraph[:PREFIX_CHARS]
     title_ancestors = frozenset(title_node.iterancestors())
-    started = False
-    for el in page_body.iter():
-        if el is title_node:
-            started = True
-            continue
-        if not started or not isinstance(el.tag, str) or el.tag not in LEAD_TAGS:
-            continue
-        if _is_descendant(el, title_node):
+    for el in _following(title_node, page_body):
+        if not isinstance(el.tag, str) or el.tag not in LEAD_TAGS:
             continue
         text = normalize_text(el.text_content())
         if text.startswith(prefix) and len(text) <= len(first_paragraph) + 200:
@@ -110,10 +107,12 @@ def find_lead(page_body: HtmlElement, title_node: HtmlElement | None, first_para
     return None
 
 
-def _is_descendant(el: HtmlElement, ancestor: HtmlElement) -> bool:
-    node = el.getparent()
-    while node is not None:
-        if node is ancestor:
-            return True
+def _following(el: HtmlElement, root: HtmlElement) -> Iterator[HtmlElement]:
+    """The elements after ``el`` in document order inside ``root``, without ``el``'s descendants
+    (lazily: the walk usually ends a few blocks after the title)."""
+    node: HtmlElement | None = el
+    while node is not None and node is not root:
+        for sibling in node.itersiblings():
+            yield sibling
+            yield from sibling.iterdescendants()
         node = node.getparent()
-    return False

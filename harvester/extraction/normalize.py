@@ -28,11 +28,13 @@ def strip_invisible(text: str) -> str:
 
 
 def normalize_text(text: str | None) -> str:
-    """One paragraph or field value: spaces folded, NBSP gone, trimmed ("" for None)."""
+    """One paragraph or field value: spaces folded, NBSP gone, trimmed ("" for None).
+
+    ``str.split()`` splits at exactly the characters ``_SPACES`` names (Unicode white space, NBSP
+    included) and is several times faster than the regular expression on long texts."""
     if not text:
         return ""
-    text = strip_invisible(text)
-    return _SPACES.sub(" ", text).strip()
+    return " ".join(strip_invisible(text).split())
 
 
 def normalize_block(text: str | None) -> str:
@@ -59,6 +61,8 @@ UNSPACED_CHARS_PER_WORD = 2
 def count_words(text: str) -> int:
     """Words of ``text``: space-separated tokens, with runs of Chinese/Japanese characters
     counted as one word per ``UNSPACED_CHARS_PER_WORD`` characters."""
+    if not _UNSPACED.search(text):
+        return len(text.split())
     total = 0
     for token in text.split():
         unspaced = len(_UNSPACED.findall(token))
