@@ -318,6 +318,10 @@ class StorePipeline:
         if complete:
             with contextlib.suppress(Exception):
                 forget_mark(self.store, self.handoff.spool.name)
+            # a worker of this machine that died meanwhile (a distributed run) left its spool: write it
+            # now, before the run's counts are final
+            with contextlib.suppress(Exception):
+                self._replay(self.store, self.crawler.spider)
         if self.cluster is not None and complete:
             self._leave_cluster(end, final_status)
         self.crawler.stats.set_value("harvester/run_status", final_status)
