@@ -208,13 +208,15 @@ class StorePipeline:
         self.run_id = cluster.start(engine, spider.name) if cluster else start_run(engine, spider.name, datetime.now(UTC))
         self.crawler.stats.set_value("harvester/crawl_run_id", self.run_id)
         spool = Spool.create(self.settings.spool_dir, spider.name)
-        spool.append([SpoolHeader(self.run_id, spider.name)])
+        header = SpoolHeader(self.run_id, spider.name)
+        header_seqs = spool.append([header])
         self.writer = StoreWriter(
             store, spool, self.run_id, policy=self.settings.policy, max_batch=self.settings.batch_size,
             preparer=self._preparer(engine),
             on_failure=lambda message: reactor.callFromThread(self._writer_failed, message),
             on_written=lambda report: reactor.callFromThread(self._count_written, report),
         )
+        self.writer.submit(zip(header_seqs, [header]))  # its mark starts the spool's watermark
         self.handoff = Handoff(spool, self.writer, self.settings.backlog)
         self.store = store
         reactor.callFromThread(self._watch_lock)

@@ -106,6 +106,17 @@ def get_mark(conn: Connection, spool: str) -> Mark:
     return Mark(int(row.seq or 0), frozenset(json.loads(row.done)) if row.done else frozenset())
 
 
+def read_mark(store: ArticleStore, spool: str) -> Mark:
+    """The spool's mark as the database has it (raises ``StoreUnavailable`` when it cannot say)."""
+    try:
+        with reading(store.engine) as conn:
+            return get_mark(conn, spool)
+    except Exception as exc:  # noqa: BLE001 - classified like a failed write
+        if classify(exc) != "data":
+            raise StoreUnavailable(describe(exc), classify(exc)) from exc
+        raise
+
+
 def forget_mark(store: ArticleStore, spool: str) -> None:
     with writing(store.engine) as conn:
         conn.execute(delete(SPOOL_MARKS).where(SPOOL_MARKS.c.spool == spool))
@@ -113,7 +124,7 @@ def forget_mark(store: ArticleStore, spool: str) -> None:
 
 def write_records(
     store: ArticleStore, spool: str, run_id: int | None, records: Sequence[tuple[int, Any]],
-    *, after_write: Callable[[Connection], None] | None = None,
+    *, after_write: Callable[[Connection], None] | None = None, known: Mark | None = None,
 ) -> list[BatchReport]:
     """Write spooled ``(seq, record)`` pairs in order, each transaction with the spool's mark.
 
@@ -122,13 +133,7 @@ def write_records(
     of the sites' boilerplate there). Raises ``StoreUnavailable`` when the database cannot take
     them (nothing of the failing transaction is written; the mark says how far it got).
     """
-    try:
-        with reading(store.engine) as conn:
-            base = get_mark(conn, spool)
-    except Exception as exc:  # noqa: BLE001 - classified like a failed write
-        if classify(exc) != "data":
-            raise StoreUnavailable(describe(exc), classify(exc)) from exc
-        raise
+    base = known if known is not None else read_mark(store, spool)
     records = [(seq, record) for seq, record in records if not base.covers(seq)]
     reports: list[BatchReport] = []
     chunk: list[tuple[int, Entry]] = []
@@ -223,6 +228,7 @@ class StoreWriter:
         policy: RetryPolicy | None = None,
         max_batch: int = 200,
         preparer: Preparer | None = None,
+        linger: float = 0.2,
         on_failure: Callable[[str], None] | None = None,
         on_written: Callable[[BatchReport], None] | None = None,
     ) -> None:
@@ -240,6 +246,8 @@ class StoreWriter:
         self._ready: deque[tuple[int, Any]] = deque()  # prepared, to write (this thread only)
         self._cond = threading.Condition()
         self._closing = False
+        self._mark: Mark | None = Mark()  # a new spool: nothing written yet
+        self.linger = linger
         self._abandon = threading.Event()  # set by stop(): no more retries
         self._thread = threading.Thread(target=self._run, name="harvester-store-writer", daemon=True)
         self._thread.start()
@@ -282,6 +290,9 @@ class StoreWriter:
                     self._cond.wait()
                 if self._closing and (not (self._queue or self._ready) or self.failure is not None):
                     return
+                if len(self._queue) < self.max_batch and not self._closing:
+                    # group commit: a moment more to gather records, so one transaction carries many
+                    self._cond.wait(self.linger)
                 taken = [self._queue.popleft() for _ in range(len(self._queue))]
             for seq, record in taken:
                 self._ready.extend(self.preparer.take(seq, record))
@@ -302,9 +313,13 @@ class StoreWriter:
         first_failure: float | None = None
         while True:
             try:
+                known = self._mark
                 reports = write_records(self.store, self.spool.name, self.run_id, batch,
-                                        after_write=self.preparer.save_learned)
+                                        after_write=self.preparer.save_learned, known=known)
+                # only this thread writes this spool's mark: what it wrote is what the database has
+                self._mark = (known or Mark()).plus(seq for seq, _ in batch) if known is not None else None
             except StoreUnavailable as exc:
+                self._mark = None  # how far the failed batch got: ask the database next time
                 now = time.monotonic()
                 first_failure = first_failure or now
                 self.unavailable_since = first_failure
