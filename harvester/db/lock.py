@@ -41,15 +41,33 @@ def advisory_key(site: str) -> int:
     return int.from_bytes(digest[:8], "big", signed=True)
 
 
-class _PostgresLock:
-    """Session advisory locks on one dedicated connection. If that connection is lost (a server
+class PostgresLock:
+    """Session advisory locks on one dedicated connection, exclusive (a run) or ``shared`` (the
+    workers of a distributed run, ``harvester.db.cluster``). If that connection is lost (a server
     restart), so are the locks: ``check`` notices and takes them again on a new connection, unless
     another run got them first."""
 
-    def __init__(self, conn: Connection, keys: list[int], engine: Engine | None = None) -> None:
+    def __init__(self, conn: Connection, keys: list[int], engine: Engine | None = None, *, shared: bool = False) -> None:
         self._conn = conn
         self._keys = keys
         self._engine = engine
+        self._suffix = "_shared" if shared else ""
+
+    @classmethod
+    def take(cls, engine: Engine, keys: list[int], *, shared: bool = False) -> PostgresLock | None:
+        """Every key on a new connection (all or none: None when another run holds one)."""
+        conn = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        lock = cls(conn, [], engine, shared=shared)
+        try:
+            for key in keys:
+                if not conn.execute(text(f"SELECT pg_try_advisory_lock{lock._suffix}(:key)"), {"key": key}).scalar_one():
+                    lock.release()
+                    return None
+                lock._keys.append(key)
+        except BaseException:
+            lock.release()
+            raise
+        return lock
 
     def check(self) -> str:
         try:
@@ -63,38 +81,24 @@ class _PostgresLock:
         if self._engine is None:
             return LOST
         try:
-            conn = self._engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+            again = PostgresLock.take(self._engine, self._keys, shared=bool(self._suffix))
         except Exception:  # noqa: BLE001 - the server is still away: nobody can take the lock meanwhile
             return DOWN
-        taken: list[int] = []
-        try:
-            for key in self._keys:
-                if not conn.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": key}).scalar_one():
-                    raise _Taken
-                taken.append(key)
-        except _Taken:
-            _PostgresLock(conn, taken).release()
+        if again is None:
             return LOST
-        except Exception:  # noqa: BLE001
-            _PostgresLock(conn, taken).release()
-            return DOWN
-        self._conn = conn
+        self._conn = again._conn
         return REACQUIRED
 
     def release(self) -> None:
         """Let go; never raises (a lock whose connection is gone is released already)."""
         try:
             for key in self._keys:
-                self._conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+                self._conn.execute(text(f"SELECT pg_advisory_unlock{self._suffix}(:key)"), {"key": key})
         except Exception:  # noqa: BLE001
             pass
         finally:
             with contextlib.suppress(Exception):
                 self._conn.close()
-
-
-class _Taken(Exception):
-    """Another run holds a lock."""
 
 
 class _FileLocks:
@@ -139,19 +143,7 @@ def try_lock_sites(engine: Engine, sites: Iterable[str]) -> RunLock | None:
 
 
 def _try_postgres(engine: Engine, names: list[str]) -> RunLock | None:
-    conn = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-    taken: list[int] = []
-    try:
-        for name in names:
-            key = advisory_key(name)
-            if not conn.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": key}).scalar_one():
-                _PostgresLock(conn, taken).release()
-                return None
-            taken.append(key)
-    except BaseException:
-        _PostgresLock(conn, taken).release()
-        raise
-    return _PostgresLock(conn, taken, engine)
+    return PostgresLock.take(engine, [advisory_key(name) for name in names])
 
 
 def _try_files(database: str, names: list[str]) -> RunLock | None:
