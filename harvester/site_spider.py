@@ -40,6 +40,7 @@ from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from harvester.cluster.config import frontier_url
 from harvester.discovery import (
     MAX_PAGE_LINKS,
     MAX_SITEMAP_URLS,
@@ -143,7 +144,7 @@ class SiteSpider(scrapy.Spider):
         spider.max_sitemap_bytes = settings.getint("DOWNLOAD_MAXSIZE", 10 * 1024 * 1024)
         spider.frontier = Frontier(settings.getint("HARVESTER_MAX_ARTICLES_PER_RUN", 10_000))
         spider.queue_target = max(1, settings.getint("HARVESTER_ARTICLE_QUEUE", 2 * settings.getint("CONCURRENT_REQUESTS", 16)))
-        if settings.get("HARVESTER_FRONTIER_URL"):
+        if frontier_url(settings):
             # a shared frontier (harvester.cluster) holds every admitted URL in Redis, ordered by
             # priority, and survives this process: nothing is kept back in this worker's memory
             spider.queue_target = 2**62
