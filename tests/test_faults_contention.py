@@ -13,6 +13,7 @@ import re
 import subprocess
 import sys
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,6 +77,10 @@ def test_two_crawls_and_readers_on_one_sqlite_file(procs: Processes, tmp_path: P
                  for name, argv in commands.items()]
         crawls = [procs.harvester_crawl("crawl-a", a.base_url, database),
                   procs.harvester_crawl("crawl-b", b.base_url, database)]
+        # read commands never create a database: the readers start once a crawl has created its schema
+        created = time.monotonic() + 120
+        while probe.try_rows("SELECT count(*) FROM crawl_runs") is None and time.monotonic() < created:
+            time.sleep(0.05)
         for thread in loops:
             thread.start()
         try:
