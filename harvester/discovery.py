@@ -5,7 +5,6 @@ Pure functions over response bodies; the spider base wires them to requests.
 
 from __future__ import annotations
 
-import gzip
 import re
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit, urlunsplit

@@ -58,7 +58,7 @@ from harvester.frontier import Frontier
 from harvester.incremental import ARTICLE_META, OUTCOME_META, SKIPPED_META
 from harvester.items import ArticleItem, DiscoveredItem, FetchOutcomeItem
 from harvester.signals import urls_not_fetched
-from harvester.workers import EXTRACT_INTERRUPTED, ExtractFailure, Extracted, ExtractionPool, PageJob, acquire_pool, default_workers, release_pool
+from harvester.workers import EXTRACT_INTERRUPTED, ExtractFailure, PageJob, acquire_pool, default_workers, release_pool
 
 #: meta key: the discovery channel of a request ("robots", "sitemap", "feed", "listing", "article")
 CHANNEL_META = "harvester_channel"
