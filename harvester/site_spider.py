@@ -26,10 +26,9 @@ import asyncio
 import logging
 import re
 import shutil
-from functools import partial
-import time
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urljoin, urlsplit
