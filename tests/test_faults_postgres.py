@@ -46,11 +46,13 @@ def test_postgres_stopped_for_30_seconds_mid_crawl_loses_nothing(
     url, cluster = postgres
     probe = StoreProbe(url)
     settings = {"HARVESTER_SPOOL_DIR": str(tmp_path / "spool"), "HARVESTER_STORE_BATCH_SIZE": "10"}
-    with serve_site(tmp_path / "site", delay=0.03) as served:
+    # slow enough that the outage comes mid-crawl: the store writer commits in groups, so what is
+    # stored lags a little behind what is fetched
+    with serve_site(tmp_path / "site", delay=0.1) as served:
         expected = site.urls(served.base_url)
         crawl = procs.harvester_crawl("outage", served.base_url, url, settings=settings)
-        wait_until(lambda: served.article_requests >= len(site.paths) // 4 and probe.article_count() >= 10,
-                   "a quarter of the articles requested and ten stored", timeout=240, watch=crawl)
+        wait_until(lambda: served.article_requests >= len(site.paths) // 4,
+                   "a quarter of the articles requested", timeout=240, watch=crawl)
         cluster.stop()
         try:
             assert crawl.alive(), "the crawl ended before the outage"
@@ -82,7 +84,7 @@ def test_postgres_restarted_mid_crawl_with_a_second_crawl_attempted(
     url, cluster = postgres
     probe = StoreProbe(url)
     settings = {"HARVESTER_SPOOL_DIR": str(tmp_path / "spool"), "HARVESTER_STORE_BATCH_SIZE": "10"}
-    with serve_site(tmp_path / "site", delay=0.05) as served:
+    with serve_site(tmp_path / "site", delay=0.1) as served:
         expected = site.urls(served.base_url)
         first = procs.harvester_crawl("first", served.base_url, url, settings=settings)
         wait_until(lambda: served.article_requests >= len(site.paths) // 5 and probe.article_count() >= 10,
