@@ -95,6 +95,12 @@ LOG_LEVEL = "INFO"
 ADDONS = {"harvester.cluster.addon.ClusterAddon": 0}
 HARVESTER_FRONTIER_URL = None
 
+# Scrapy's consoles run code sent to them inside the crawler (RemoteControl: an HTTP server on a
+# random local port, with its token written to the user's profile; Telnet: a local port). A
+# harvester run by a scheduler does not need either open; turn one on with -s when debugging.
+REMOTE_CONTROL_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
 EXTENSIONS = {
     "harvester.stats_file.StatsFile": 500,
     "harvester.progress.Progress": 510,

@@ -79,6 +79,20 @@ def test_similarity_separates_copies_from_same_topic_articles() -> None:
         assert similarity(sig(a), sig(b)) < THRESHOLD / 2, (a.name, b.name)
 
 
+def test_signatures_are_datasketch_s_affine32_minhash_bit_for_bit() -> None:
+    """Stored signatures stay comparable with those written when datasketch computed them."""
+    from datasketch import MinHash
+
+    from harvester.db.neardup import NUM_PERM, SEED, shingles
+
+    texts = [item.body_text for item in (SYNDICATED, ORIGINAL, *ALIBABA, *DATA_CENTRES)]
+    texts += ["", "one two", "Ünïcödé wörds, 漢字 と かな, and digits 12345 67890 in one line."]
+    for text in texts:
+        reference = MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32")
+        reference.update_batch(list(shingles(text)))
+        assert encode(signature(text)) == reference.hashvalues.astype("<u4").tobytes(), text[:40]
+
+
 def test_a_lightly_edited_copy_still_clusters_and_a_rewritten_one_leaves(store: ArticleStore) -> None:
     paragraphs = list(ORIGINAL.expected["body"])
     edited = [*paragraphs[:-1], "This story was first published by Budapest Post."]

@@ -1,7 +1,7 @@
 """Near-duplicate clusters: MinHash signatures of article bodies, banded for candidate lookup.
 
 Each article body becomes a set of five-word shingles (lower-cased words), summarised by a
-MinHash signature (datasketch, fixed seed, so signatures from different runs compare). The
+MinHash signature (fixed seed, so signatures from different runs compare). The
 signature is cut into ``BANDS`` bands of ``ROWS`` values; articles that share a band's bucket
 are candidates, and a candidate whose estimated Jaccard similarity reaches ``THRESHOLD`` is a
 near-duplicate. The buckets live in SQL (``article_signature_bands``), so finding candidates
@@ -15,12 +15,12 @@ heads what remains.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Iterable
 
 import numpy as np
-from datasketch import MinHash
 from sqlalchemy import delete, select, update
 from sqlalchemy.engine import Connection
 
@@ -30,13 +30,14 @@ NUM_PERM = 128
 BANDS = 32
 ROWS = NUM_PERM // BANDS
 SEED = 20251123
-#: datasketch's permutation scheme (32-bit values); pinned so stored signatures stay comparable.
-SCHEME = "affine32"
 SHINGLE_WORDS = 5
 #: Estimated Jaccard similarity of the shingle sets at or above which two bodies are one story.
 THRESHOLD = 0.5
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+_EMPTY = np.uint32(0xFFFFFFFF)
+# MurmurHash3's 32-bit finalizer: shift, multiplier, shift, multiplier, shift.
+_FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
 
 
 def shingles(text: str) -> set[bytes]:
@@ -50,25 +51,50 @@ def shingles(text: str) -> set[bytes]:
     }
 
 
-def signature(text: str) -> MinHash:
-    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)
-    minhash.update_batch(list(shingles(text)))
-    return minhash
+@functools.cache
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """The ``NUM_PERM`` affine permutations ``h -> a*h + b mod 2**32`` (``a`` odd: a bijection),
+    drawn from numpy's legacy generator with ``SEED``."""
+    generator = np.random.RandomState(SEED)
+    a = generator.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = generator.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+    return a, b
 
 
-def encode(minhash: MinHash) -> bytes:
-    """The signature as bytes (hash values are below 2**32: four bytes each, little-endian)."""
-    return minhash.hashvalues.astype("<u4").tobytes()
+def signature(text: str) -> np.ndarray:
+    """The MinHash signature of ``text``'s shingles: ``NUM_PERM`` uint32 values.
+
+    The values are bit for bit those of datasketch 2's ``MinHash(num_perm=128, seed=SEED,
+    scheme="affine32")`` (SHA-1's first four bytes per shingle, MurmurHash3's finalizer, then the
+    permutations; tests/test_neardup.py compares the two), so signatures stored by earlier versions
+    still compare. It is computed here because importing datasketch imports scipy (its LSH module
+    needs scipy.integrate): about a second of CPU for every process that stores an article."""
+    values = [int.from_bytes(hashlib.sha1(s).digest()[:4], "little") for s in shingles(text)]
+    if not values:
+        return np.full(NUM_PERM, _EMPTY, dtype=np.uint32)
+    hashes = np.array(values, dtype=np.uint32).reshape(-1, 1)
+    s1, m1, s2, m2, s3 = _FMIX32
+    hashes = hashes ^ (hashes >> s1)
+    hashes = hashes * m1
+    hashes = hashes ^ (hashes >> s2)
+    hashes = hashes * m2
+    hashes = hashes ^ (hashes >> s3)
+    a, b = _permutations()
+    return (hashes * a + b).min(axis=0)
 
 
-def decode(data: bytes) -> MinHash:
-    values = np.frombuffer(data, dtype="<u4").astype(np.uint64)
-    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashvalues=values)
+def encode(minhash: np.ndarray) -> bytes:
+    """The signature as bytes (four bytes per value, little-endian)."""
+    return minhash.astype("<u4").tobytes()
 
 
-def band_buckets(minhash: MinHash) -> list[tuple[int, str]]:
+def decode(data: bytes) -> np.ndarray:
+    return np.frombuffer(data, dtype="<u4")
+
+
+def band_buckets(minhash: np.ndarray) -> list[tuple[int, str]]:
     """(band, bucket) pairs: a short digest of each band's slice of the signature."""
-    values = minhash.hashvalues.astype("<u4")
+    values = minhash.astype("<u4")
     return [
         (band, hashlib.sha1(values[band * ROWS : (band + 1) * ROWS].tobytes()).hexdigest()[:16])
         for band in range(BANDS)
@@ -76,8 +102,8 @@ def band_buckets(minhash: MinHash) -> list[tuple[int, str]]:
 
 
 def similarity(a: bytes, b: bytes) -> float:
-    """Estimated Jaccard similarity of two encoded signatures."""
-    return float(decode(a).jaccard(decode(b)))
+    """Estimated Jaccard similarity of two encoded signatures: the share of equal values."""
+    return float(np.count_nonzero(decode(a) == decode(b))) / NUM_PERM
 
 
 def assign_cluster(conn: Connection, article_id: int, body_text: str) -> int:
