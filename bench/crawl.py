@@ -155,10 +155,19 @@ def build_site_rule_mirror(root: Path, minimum: int) -> int:
 # --- running ---------------------------------------------------------------------------------------
 
 # Runs the crawl as its only child, so that RUSAGE_CHILDREN (CPU of the whole tree, largest ru_maxrss)
-# covers this one crawl: the counters of this process would also hold every earlier crawl.
+# covers this one crawl: the counters of this process would also hold every earlier crawl. The
+# wrapper is a child subreaper (Linux prctl), so the extraction workers' fork server, orphaned when
+# the crawl exits, is reaped here and its CPU (and its workers') counted too.
 _RUSAGE_WRAPPER = """
-import json, resource, subprocess, sys
+import ctypes, json, os, resource, subprocess, sys
+PR_SET_CHILD_SUBREAPER = 36
+ctypes.CDLL(None).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
 code = subprocess.call(sys.argv[2:])
+while True:
+    try:
+        os.waitpid(-1, 0)
+    except ChildProcessError:
+        break
 usage = resource.getrusage(resource.RUSAGE_CHILDREN)
 with open(sys.argv[1], "w") as out:
     json.dump({"cpu": usage.ru_utime + usage.ru_stime, "maxrss_kb": usage.ru_maxrss}, out)
