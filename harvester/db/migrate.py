@@ -15,21 +15,28 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+from typing import TYPE_CHECKING
+
 from sqlalchemy import text, inspect
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 import migrations
 from harvester.db.engine import make_engine, reading, writing
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# Alembic is imported where a migration or the script folder is needed, not here: a process that
+# opens a database already at head (every crawl and command after the first) never loads it.
+
+HEAD_REVISION = "0008"
+"""The newest migration in ``migrations/versions`` (tests/test_migrations.py checks it against
+Alembic's own reading of the scripts): a database at this revision needs no Alembic at all."""
 UPGRADE_COMMAND = "harvester db upgrade"
 VERSION_TABLE = "alembic_version"
 
-_Command = Callable[[Config], None]
+_Command = Callable[["Config"], None]
 
 
 #: PostgreSQL advisory lock held while the schema is checked or created (two crawls starting at once).
@@ -77,6 +84,8 @@ def _copy_tree(source: resources.abc.Traversable, target: Path) -> None:
 
 def alembic_config() -> Config:
     """An Alembic configuration pointing at the packaged migration scripts."""
+    from alembic.config import Config
+
     config = Config()
     script_location = str(migrations_directory())
     # Config values go through ConfigParser interpolation: a literal % must be doubled.
@@ -86,6 +95,8 @@ def alembic_config() -> Config:
 
 def head_revision() -> str:
     """The newest revision the code knows."""
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     if head is None:
         raise RuntimeError("no migration scripts found")
@@ -93,12 +104,16 @@ def head_revision() -> str:
 
 
 def known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(alembic_config())
     return {rev.revision for rev in script.walk_revisions()}
 
 
 def current_revision(engine: Engine | Connection) -> str | None:
     """The revision the database is at, or None when it has never been migrated."""
+    from alembic.runtime.migration import MigrationContext
+
     if isinstance(engine, Connection):
         return MigrationContext.configure(engine).get_current_revision()
     with reading(engine) as conn:
@@ -107,11 +122,15 @@ def current_revision(engine: Engine | Connection) -> str | None:
 
 def upgrade(url: str, revision: str = "head") -> None:
     """Migrate the database at ``url`` up to ``revision``, in one transaction."""
+    from alembic import command
+
     _run_command(url, lambda config: command.upgrade(config, revision))
 
 
 def downgrade(url: str, revision: str) -> None:
     """Migrate the database at ``url`` down to ``revision`` ("base" removes every table)."""
+    from alembic import command
+
     _run_command(url, lambda config: command.downgrade(config, revision))
 
 
@@ -123,6 +142,11 @@ def ensure_schema(engine: Engine, *, create: bool = True) -> None:
     at head passes. Anything else raises ``SchemaOutdated``: migrating an existing database is
     an explicit step (``harvester db upgrade``), never a side effect.
     """
+    if _at_head(engine):
+        return
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+
     head = head_revision()
     with writing(engine) as conn:  # SQLite: BEGIN IMMEDIATE, so two processes starting at once take turns
         if conn.dialect.name == "postgresql":
@@ -140,6 +164,16 @@ def ensure_schema(engine: Engine, *, create: bool = True) -> None:
             _migrate_on(conn, lambda config: command.upgrade(config, "head"))
             return
     raise SchemaOutdated(_outdated_message(revision, head))
+
+
+def _at_head(engine: Engine) -> bool:
+    """True when the version table says ``HEAD_REVISION`` (one read, no lock, no Alembic)."""
+    try:
+        with reading(engine) as conn:
+            versions = conn.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalars().all()
+    except SQLAlchemyError:  # no version table yet, or unreadable: the full check says which
+        return False
+    return versions == [HEAD_REVISION]
 
 
 def check_writable(engine: Engine) -> None:
