@@ -1,8 +1,9 @@
 """Faults of the PostgreSQL server under a crawl: an outage of 30 s, and a restart while a
 second crawl of the same site is attempted.
 
-These stop and start the real server of ``HARVESTER_TEST_POSTGRES_URL`` (root, ``pg_ctlcluster``)
-and always start it again. Skipped without that URL or those rights, except in CI, where they fail.
+Each test runs a real PostgreSQL server of its own (``tests/faults/postgres.py``: the machine's
+binaries, a temporary data folder, a free port), so the outage cuts only the crawl under test.
+Skipped without the binaries or root, except in CI, where they fail.
 """
 
 from __future__ import annotations
@@ -13,10 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from harvester.db.testing import drop_all_tables
 from tests.faults import FINISHED, RUNNING, SKIPPED, CRASHED
 from tests.faults.fixtures import procs, site  # noqa: F401 (fixtures)
-from tests.faults.postgres import Cluster, controlled_cluster
+from tests.faults.postgres import Cluster, private_cluster
 from tests.faults.processes import Processes, wait_until
 from tests.faults.site import NewsSite, serve_site
 from tests.faults.store import (
@@ -34,9 +34,8 @@ STALL_KEY = "harvester/loop/max_stall_ms"
 
 @pytest.fixture
 def postgres() -> Iterator[tuple[str, Cluster]]:
-    """An empty test database on a running server that the test may stop; running again afterwards."""
-    with controlled_cluster() as (url, cluster):
-        drop_all_tables(url)
+    """An empty database on a private server that the test may stop; removed afterwards."""
+    with private_cluster() as (url, cluster):
         yield url, cluster
 
 
