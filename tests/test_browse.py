@@ -21,11 +21,10 @@ from pathlib import Path
 
 import pytest
 
-from harvester.browse import RECIPES, metadata
+from harvester.browse import PARAMETERS, RECIPES, metadata
+from harvester.recipes import recipes
 from tests.conftest import DemoStore, clean_env
 from tests.goldens import mirror_goldens
-
-README = Path(__file__).resolve().parents[1] / "README.md"
 
 
 def chromium() -> str:
@@ -104,16 +103,17 @@ def test_facets_and_the_readme_recipes_are_there(browsing: str, tmp_path: Path) 
         assert html.unescape(title) in index, title
 
 
-def test_the_canned_queries_are_the_readme_recipes_that_run_on_sqlite() -> None:
-    text = README.read_text(encoding="utf-8")
-    block = text[text.index("<!-- recipes:start -->"):text.index("<!-- recipes:end -->")]
-    recipes = re.findall(r"```sql\n-- (.+?)\n(.*?)```", block, re.S)
-    readme = {title: sql.strip() for title, sql in recipes if "PostgreSQL" not in title}
-    ours = {title: sql.strip() for title, sql in RECIPES.values()}
-    for title, sql in ours.items():
-        if title.startswith("Search"):
-            continue  # the README's search recipe with its words as a :words parameter
-        assert readme.get(title) == sql, title
+def test_the_canned_queries_are_the_recipes_that_run_on_sqlite() -> None:
+    """One source: harvester/recipes.sql (the README shows it, tests/test_readme_recipes.py)."""
+    on_sqlite = [recipe for recipe in recipes() if "sqlite" in recipe.dialects]
+    assert [title for title, _ in RECIPES.values()] == [recipe.title for recipe in on_sqlite]
+    assert len(on_sqlite) == len(recipes()) - 1  # all but PostgreSQL's search
+    for recipe, (_, sql) in zip(on_sqlite, RECIPES.values()):
+        if recipe.name in PARAMETERS:  # the search takes its words as a :words parameter
+            example, parameter = PARAMETERS[recipe.name]
+            assert sql == recipe.sql.replace(example, parameter) and parameter in sql, recipe.title
+        else:
+            assert sql == recipe.sql, recipe.title
     named = metadata("harvest")["databases"]["harvest"]["queries"]
     assert set(named) >= {"article"} | set(RECIPES)
 
