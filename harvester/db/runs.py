@@ -19,6 +19,7 @@ from harvester.db.engine import reading, writing
 from harvester.db.store import site_id
 from harvester.db.tables import CRAWL_RUNS, FETCH_LOG
 from harvester.db.urlstate import Validators
+from harvester.outcomes import RULE_REASONS, Outcomes
 
 #: fetch_log.outcome values
 STORED, UNCHANGED, NOT_ARTICLE, INVALID, ERROR = "stored", "unchanged", "not_article", "invalid", "error"
@@ -88,10 +89,12 @@ def _insert_run(engine: Engine, spider: str, started_at: datetime, *, status: st
                 articles_new=0,
                 articles_changed=0,
                 articles_unchanged=0,
+                articles_not_modified=0,
                 non_articles=0,
                 non_articles_by_class="{}",
                 errors=0,
                 errors_by_reason="{}",
+                not_fetched_by_rule=0,
                 hostname=socket.gethostname()[:255],
                 pid=os.getpid(),
             )
@@ -214,28 +217,30 @@ def _alive(pid: int) -> bool:
 
 
 def run_counts(conn: Connection, run_id: int) -> dict[str, object]:
+    """The run's ``crawl_runs`` counts from its fetch log, in the outcome vocabulary
+    (``harvester.outcomes``: the same reading ``harvester runs`` and the crawl summary use)."""
     rows = conn.execute(
         select(FETCH_LOG.c.outcome, FETCH_LOG.c.reason, func.count())
         .where(FETCH_LOG.c.run_id == run_id)
         .group_by(FETCH_LOG.c.outcome, FETCH_LOG.c.reason)
     ).all()
-    by: dict[str, dict[str, int]] = {}
-    for outcome, reason, count in rows:
-        by.setdefault(outcome, {})[reason or ""] = int(count)
-    stored = by.get(STORED, {})
-    non_articles = by.get(NOT_ARTICLE, {})
-    errors: dict[str, int] = dict(by.get(ERROR, {}))
-    for reason, count in by.get(INVALID, {}).items():
-        errors[f"invalid:{reason}"] = errors.get(f"invalid:{reason}", 0) + count
+    counts = {(outcome, reason or ""): int(count) for outcome, reason, count in rows}
+    outcomes = Outcomes.of_fetch_log(0, counts)
+    non_articles = {reason: n for (outcome, reason), n in counts.items() if outcome == NOT_ARTICLE}
+    errors = {reason: n for (outcome, reason), n in counts.items() if outcome == ERROR and reason not in RULE_REASONS}
+    for (outcome, reason), n in counts.items():
+        if outcome == INVALID:
+            errors[f"invalid:{reason}"] = errors.get(f"invalid:{reason}", 0) + n
     return {
-        "articles_new": stored.get("new", 0),
-        "articles_changed": stored.get("changed", 0),
-        # unchanged: compared by the store, same body bytes, or 304 to a conditional re-check
-        "articles_unchanged": sum(by.get(UNCHANGED, {}).values()) + sum(by.get(NOT_MODIFIED, {}).values()),
-        "non_articles": sum(non_articles.values()),
+        "articles_new": outcomes.new,
+        "articles_changed": outcomes.changed,
+        "articles_unchanged": outcomes.unchanged,  # fetched again: same body bytes, or compared by the store
+        "articles_not_modified": outcomes.not_modified,  # a conditional re-check answered 304
+        "non_articles": outcomes.not_article,
         "non_articles_by_class": _json(non_articles),
-        "errors": sum(errors.values()),
+        "errors": outcomes.failed,
         "errors_by_reason": _json(errors),
+        "not_fetched_by_rule": outcomes.by_rule,
     }
 
 
@@ -256,8 +261,10 @@ class RunRow:
     articles_new: int
     articles_changed: int
     articles_unchanged: int
+    articles_not_modified: int
     non_articles: int
     errors: int
+    not_fetched_by_rule: int
 
 
 def recent_runs(engine: Engine, *, spider: str | None = None, last: int = 20) -> list[RunRow]:
