@@ -2,10 +2,11 @@
 
 Datasette gets metadata written here: full-text search on ``articles`` and ``article_details``
 through the FTS5 table ``articles_fts`` (migration 0004), facets on site, section, language,
-authors and tags, the SQL recipes (``harvester/recipes.sql``, shown in the README) as canned
-queries, and an ``article`` query (``?id=``) that shows one article's body, its revisions and its
-near-duplicate cluster. The database is opened read-only; PostgreSQL is not supported
-(Datasette reads SQLite).
+authors and tags (each person and each tag counted: array facets over the JSON lists
+``article_details.authors_json`` and ``tags_json``, migration 0010), the SQL recipes
+(``harvester/recipes.sql``, shown in the README) as canned queries, and an ``article`` query
+(``?id=``) that shows one article's body, its revisions and its near-duplicate cluster. The
+database is opened read-only; PostgreSQL is not supported (Datasette reads SQLite).
 """
 
 from __future__ import annotations
@@ -98,7 +99,8 @@ def metadata(database: str) -> dict[str, Any]:
                     },
                     "article_details": {
                         **_SEARCH, "fts_pk": "article_id", "sort_desc": "published_at",
-                        "facets": ["site", "section", "language", "authors", "tags"],
+                        # array facets over the JSON name lists: one count per person and per tag
+                        "facets": ["site", "section", "language", {"array": "authors_json"}, {"array": "tags_json"}],
                     },
                     "sites": {"label_column": "key"},
                     "authors": {"label_column": "name"},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -36,8 +37,8 @@ VIEWS_0004 = {"latest_articles", "article_details", "near_duplicates"}
 TABLES_0005 = TABLES_0003 | {"url_state"}
 TABLES_0006 = TABLES_0005 | {"spool_marks"}
 TABLES_0007 = TABLES_0006 | {"site_boilerplate", "site_boilerplate_pages"}
-HEAD = "0009"
-TABLES_HEAD = TABLES_0007  # 0008 and 0009 add columns, no table
+HEAD = "0010"
+TABLES_HEAD = TABLES_0007  # 0008 and 0009 add columns, 0010 replaces a view: no table
 
 
 @pytest.fixture(params=backends())
@@ -104,7 +105,7 @@ def test_upgrade_from_empty_to_head_then_downgrade_to_base(url: str, engine: Eng
 
 def test_every_step_round_trips(url: str, engine: Engine) -> None:
     expected = {"0001": TABLES_0001, "0002": TABLES_0002, "0003": TABLES_0003, "0004": TABLES_0003, "0005": TABLES_0005,
-                "0006": TABLES_0006, "0007": TABLES_0007, "0008": TABLES_0007, "0009": TABLES_0007}
+                "0006": TABLES_0006, "0007": TABLES_0007, "0008": TABLES_0007, "0009": TABLES_0007, "0010": TABLES_0007}
     for revision, table_names in expected.items():
         upgrade(url, revision)
         assert tables(engine) == table_names, revision
@@ -367,3 +368,31 @@ def test_0009_recounts_runs_with_304s_apart_and_rule_skips(url: str, engine: Eng
     with engine.connect() as conn:
         restored = conn.execute(text("SELECT articles_unchanged, errors FROM crawl_runs ORDER BY spider")).all()
     assert [tuple(row) for row in restored] == [(3, 3), (0, 0)]
+
+
+def _json_list(value: object) -> object:
+    """A JSON array column: text on SQLite, already decoded (jsonb) on PostgreSQL."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def test_0010_article_details_lists_each_author_and_tag(url: str, engine: Engine) -> None:
+    upgrade(url, "0002")
+    with engine.begin() as conn:
+        _insert_0002_article(conn, "https://budapestpost.com/a1", "Parliament budget vote", "Lawmakers approved the budget.",
+                             ["Péter Nagy", "Lee, Ann", "Anna Kovács"], ["Budget", "Parliament"])
+        _insert_0002_article(conn, "https://budapestpost.com/a2", "Danube flood warning", "The river keeps rising.",
+                             [], [])
+    upgrade(url, "0010")
+    with engine.connect() as conn:
+        details = conn.execute(text(
+            "SELECT url, authors, authors_json, tags, tags_json FROM article_details ORDER BY url"
+        )).all()
+    assert [(u, a, _json_list(aj), t, _json_list(tj)) for u, a, aj, t, tj in details] == [
+        ("https://budapestpost.com/a1", "Péter Nagy, Lee, Ann, Anna Kovács", ["Péter Nagy", "Lee, Ann", "Anna Kovács"],
+         "Budget, Parliament", ["Budget", "Parliament"]),
+        ("https://budapestpost.com/a2", None, [], None, []),
+    ]
+    downgrade(url, "0009")
+    with engine.connect() as conn:
+        columns = {c["name"] for c in inspect(conn).get_columns("article_details")}
+    assert {"authors", "tags"} <= columns and not {"authors_json", "tags_json"} & columns
