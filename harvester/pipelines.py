@@ -293,7 +293,8 @@ class StorePipeline:
         pages = int(stats.get_value("response_received_count", 0) or 0)
         status, detail = run_status(reason, pages, self.failure, int(stats.get_value("harvester/store/failed", 0) or 0))
         # A worker of a distributed run only flushes its part; the run's last worker completes the row.
-        end = RunEnd(self.run_id, datetime.now(UTC), status, pages, detail, complete=self.cluster is None)
+        end = RunEnd(self.run_id, datetime.now(UTC), status, pages, detail, complete=self.cluster is None,
+                     skipped=_skipped_known(stats))
         stats.set_value("harvester/run_status", status)
         if detail:
             stats.set_value("harvester/run_status_detail", detail)
@@ -337,7 +338,7 @@ class StorePipeline:
             pages = self.cluster.leave(end.pages_fetched, status)
             if pages is not None:
                 with writing(self.store.engine) as conn:
-                    apply_run_end(conn, replace(end, pages_fetched=pages, status=status, complete=True))
+                    apply_run_end(conn, replace(end, pages_fetched=pages, status=status, complete=True, skipped=None))
         except Exception as exc:  # noqa: BLE001 - the articles are stored; say what is missing
             logger.error("distributed crawl run %d not completed: %s", end.run_id, describe(exc))
 
@@ -358,7 +359,8 @@ class StorePipeline:
             return
         self._ended = True
         pages = int(self.crawler.stats.get_value("response_received_count", 0) or 0)
-        end = RunEnd(self.run_id, datetime.now(UTC), SHUTDOWN, pages, "forced stop (interrupted twice)")
+        end = RunEnd(self.run_id, datetime.now(UTC), SHUTDOWN, pages, "forced stop (interrupted twice)",
+                     skipped=_skipped_known(self.crawler.stats))
         spool = self.handoff.spool
         with contextlib.suppress(Exception):
             self.writer.drain(self.settings.close_wait)
@@ -507,3 +509,8 @@ def run_status(reason: str, pages: int, failure: str | None, failed_items: int) 
     if reason in ("shutdown", "cancelled"):
         return SHUTDOWN, None
     return reason, None
+
+
+def _skipped_known(stats: Any) -> int:
+    """Known articles the run did not fetch (outside the re-check window), for its crawl_runs row."""
+    return int(stats.get_value("harvester/incremental/skipped_known", 0) or 0)

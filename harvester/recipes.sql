@@ -63,7 +63,8 @@ ORDER BY ts_rank_cd(a.search_vector, q) DESC;
 
 -- The last crawl runs and what they saw
 SELECT spider, started_at, finished_at, status, pages_fetched, articles_new, articles_changed,
-       articles_unchanged, articles_not_modified, non_articles, errors, not_fetched_by_rule, errors_by_reason
+       articles_unchanged, articles_not_modified, articles_skipped, non_articles, errors, not_fetched_by_rule,
+       errors_by_reason
 FROM crawl_runs
 ORDER BY started_at DESC, id DESC
 LIMIT 10;

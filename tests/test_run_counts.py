@@ -4,7 +4,7 @@ incremental re-crawl that sees new-to-it outcomes: 304s (not modified), pages fe
 the same content (unchanged), an edited article (changed), a non-article page fetched again,
 known articles outside the re-check window (skipped), the page missing on purpose (failed) and a
 robots.txt rule (not fetched by rule). Run with ``harvester crawl``, as cron would, on each
-database."""
+database. The README's recipe for articles whose text changed finds the edited one."""
 
 from __future__ import annotations
 
@@ -26,16 +26,17 @@ from harvester.db import make_engine
 from harvester.db.testing import backends, empty_database_url
 from harvester.mirror_server import bundled_mirror, resolve_path, serve_mirror
 from harvester.outcomes import OUTCOMES
+from harvester.recipes import recipes
 from tests.goldens import ORIGINS, Golden, mirror_goldens
 
 SITE = "worldofsoftware"
 CUTOFF = datetime(2025, 6, 1, tzinfo=UTC)  # articles published since then are within the re-check window
 LABELS = {label: name for name, label, _ in OUTCOMES}
-#: crawl_runs column of each outcome ("skipped" known articles are never fetched: no fetch_log row, no column)
+#: crawl_runs column of each outcome
 COLUMNS = {
     "new": "articles_new", "changed": "articles_changed", "unchanged": "articles_unchanged",
-    "not_modified": "articles_not_modified", "not_article": "non_articles", "failed": "errors",
-    "by_rule": "not_fetched_by_rule",
+    "not_modified": "articles_not_modified", "skipped": "articles_skipped", "not_article": "non_articles",
+    "failed": "errors", "by_rule": "not_fetched_by_rule",
 }
 
 
@@ -173,9 +174,8 @@ def test_the_recrawl_saw_every_outcome(crawls: Crawls) -> None:
 def test_summary_progress_runs_and_crawl_runs_agree(crawls: Crawls, which: str) -> None:
     run: Run = getattr(crawls, which)
     assert run.progress == run.summary
-    fetched = {name: count for name, count in run.summary.items() if name != "skipped"}
-    assert run.runs == fetched
-    assert run.row == fetched
+    assert run.runs == run.summary
+    assert run.row == run.summary
 
 
 def test_not_modified_is_not_counted_as_unchanged(crawls: Crawls) -> None:
@@ -187,3 +187,10 @@ def test_not_modified_is_not_counted_as_unchanged(crawls: Crawls) -> None:
     assert crawls.again.row["unchanged"] == logged["unchanged"] == 2
     assert crawls.again.row["not_modified"] == logged["not_modified"] == crawls.again.summary["not_modified"]
 
+
+
+def test_the_changed_text_recipe_finds_the_edited_article(crawls: Crawls) -> None:
+    recipe = next(r for r in recipes() if r.title.startswith("Articles whose text changed"))
+    with crawls.engine.connect() as conn:
+        rows = conn.execute(text(recipe.sql)).all()
+    assert [(row.url, row.versions) for row in rows] == [(crawls.edited.url, 2)]

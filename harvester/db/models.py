@@ -215,6 +215,9 @@ class CrawlRun(Base):
     errors: Mapped[int] = mapped_column(Integer, default=0)  # "failed": fetch errors and invalid articles
     errors_by_reason: Mapped[str] = mapped_column(Text, default="{}")  # JSON: reason -> count
     not_fetched_by_rule: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # robots.txt, off-site, …
+    # known articles outside the re-check window, not fetched (from the crawl stats: they leave no
+    # fetch_log row); NULL when not known (a run that crashed, a distributed run, runs before 0009)
+    articles_skipped: Mapped[int | None] = mapped_column(Integer)
     # processes that worked on the run: 1, or more for a distributed run (harvester.cluster)
     workers: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     status_detail: Mapped[str | None] = mapped_column(Text)  # why a run failed or was closed as crashed

@@ -63,6 +63,9 @@ class RunEnd:
     pages_fetched: int
     detail: str | None = None
     complete: bool = True  # False: a worker of a distributed run leaving (the run goes on)
+    # known articles outside the re-check window, not fetched (the crawl stats count them; no
+    # fetch_log row); None when not known (a distributed run: each worker saw only its part)
+    skipped: int | None = None
 
 
 def start_run(engine: Engine, spider: str, started_at: datetime) -> int:
@@ -140,17 +143,18 @@ def log_not_fetched(conn: Connection, run_id: int, urls: list[str], reason: str,
 
 def finish_run(
     engine: Engine, run_id: int, *, finished_at: datetime | None, status: str, pages_fetched: int | None = None,
-    detail: str | None = None,
+    detail: str | None = None, skipped: int | None = None,
 ) -> dict[str, object]:
-    """Complete the run's row: end time, status and the counts from its fetch log."""
+    """Complete the run's row: end time, status and the counts from its fetch log (``skipped``:
+    the known articles not fetched, from the crawl stats; None when unknown)."""
     with writing(engine) as conn:
         return finish_run_on(conn, run_id, finished_at=finished_at, status=status, pages_fetched=pages_fetched,
-                             detail=detail)
+                             detail=detail, skipped=skipped)
 
 
 def finish_run_on(
     conn: Connection, run_id: int, *, finished_at: datetime | None, status: str, pages_fetched: int | None = None,
-    detail: str | None = None,
+    detail: str | None = None, skipped: int | None = None,
 ) -> dict[str, object]:
     counts = run_counts(conn, run_id)
     if pages_fetched is None:  # not known (a crashed run): the pages its fetch log holds
@@ -160,7 +164,8 @@ def finish_run_on(
     conn.execute(
         update(CRAWL_RUNS)
         .where(CRAWL_RUNS.c.id == run_id)
-        .values(finished_at=finished_at, status=status, pages_fetched=pages_fetched, status_detail=detail, **counts)
+        .values(finished_at=finished_at, status=status, pages_fetched=pages_fetched, status_detail=detail,
+                articles_skipped=skipped, **counts)
     )
     return counts
 
@@ -178,7 +183,7 @@ def apply_run_end(conn: Connection, end: RunEnd) -> None:
     if not end.complete:
         return
     finish_run_on(conn, end.run_id, finished_at=end.finished_at, status=end.status,
-                  pages_fetched=end.pages_fetched, detail=end.detail)
+                  pages_fetched=end.pages_fetched, detail=end.detail, skipped=end.skipped)
 
 
 def close_dead_runs(engine: Engine, spider: str, *, lock_held: bool) -> list[int]:
@@ -265,6 +270,7 @@ class RunRow:
     non_articles: int
     errors: int
     not_fetched_by_rule: int
+    articles_skipped: int | None
 
 
 def recent_runs(engine: Engine, *, spider: str | None = None, last: int = 20) -> list[RunRow]:

@@ -1,8 +1,10 @@
 """Run counts in the outcome vocabulary: 304s apart from unchanged pages, rule skips counted.
 
 Adds to ``crawl_runs``: ``articles_not_modified`` (conditional re-checks answered 304, until now
-counted in ``articles_unchanged``) and ``not_fetched_by_rule`` (URLs not fetched by a rule:
-robots.txt, off-site, …; ``fetch_log`` outcome ``skipped``). Existing runs are recounted from
+counted in ``articles_unchanged``), ``not_fetched_by_rule`` (URLs not fetched by a rule:
+robots.txt, off-site, …; ``fetch_log`` outcome ``skipped``) and ``articles_skipped`` (known
+articles outside the re-check window, not fetched: from the crawl stats, NULL where not known,
+as for every run before this revision). Existing runs are recounted from
 their fetch log: their 304s move from ``articles_unchanged`` to ``articles_not_modified``, and
 fetch-log errors that were a rule at work (old reasons ``IgnoreRequest``, ``robots``,
 ``robots_txt``, ``offsite``) move from ``errors`` to ``not_fetched_by_rule``, as
@@ -39,6 +41,7 @@ def upgrade() -> None:
     with op.batch_alter_table("crawl_runs") as batch:
         batch.add_column(sa.Column("articles_not_modified", sa.Integer(), nullable=False, server_default="0"))
         batch.add_column(sa.Column("not_fetched_by_rule", sa.Integer(), nullable=False, server_default="0"))
+        batch.add_column(sa.Column("articles_skipped", sa.Integer(), nullable=True))
     not_modified = _logged("f.outcome = 'not_modified'")
     skipped = _logged("f.outcome = 'skipped'")
     op.execute(
@@ -57,5 +60,6 @@ def downgrade() -> None:
         f"errors = errors + {_RULE_ERRORS_LOGGED} WHERE status <> 'running'"
     )
     with op.batch_alter_table("crawl_runs") as batch:
+        batch.drop_column("articles_skipped")
         batch.drop_column("not_fetched_by_rule")
         batch.drop_column("articles_not_modified")
