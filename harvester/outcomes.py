@@ -59,7 +59,9 @@ class Outcomes:
     def of_stats(cls, stats: Mapping[str, Any]) -> Outcomes:
         """From Scrapy crawl stats (``harvester/…`` counters and Scrapy's own)."""
         rule_errors = sum(_total(stats, f"harvester/error/{reason}") for reason in RULE_REASONS)
-        by_rule = max(rule_errors, _total(stats, "robotstxt/forbidden") + _total(stats, "offsite/filtered"))
+        # every fetch_log row "skipped" (robots.txt, off-site, over budget, redirected, …) is counted
+        # by reason when the store pipeline takes it: the same rows harvester runs counts
+        by_rule = rule_errors + _total(stats, "harvester/not_fetched/")
         return cls(
             pages=_total(stats, "response_received_count"),
             new=_total(stats, "harvester/stored/new"),

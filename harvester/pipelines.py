@@ -386,7 +386,13 @@ class StorePipeline:
             if self.failure is None:
                 self._writer_failed(f"the spool cannot be written: {exc}")
             raise DropItem(f"not stored (spool failed): {exc}") from exc
+        if isinstance(record, FetchOutcome) and record.outcome == SKIPPED_BY_RULE:
+            self._count_not_fetched(record.reason)
         return item
+
+    def _count_not_fetched(self, reason: str, count: int = 1) -> None:
+        """Every ``skipped`` fetch_log row handed over, by reason: the outcome "not fetched by rule"."""
+        self.crawler.stats.inc_value(f"harvester/not_fetched/{reason}", count)
 
     def _record(self, item: Any) -> Any:
         if isinstance(item, FetchOutcomeItem):
@@ -420,6 +426,7 @@ class StorePipeline:
     def urls_not_fetched(self, site: str, urls: list[tuple[str, datetime | None]], reason: str) -> None:
         if self.handoff is not None and urls:
             self.handoff.put_nowait(PendingUrls(site, tuple(urls), datetime.now(UTC), not_fetched=reason))
+            self._count_not_fetched(reason, len(urls))
 
     def request_dropped(self, request: Any, spider: Any) -> None:
         """A request the scheduler refused as a duplicate (e.g. a redirect to a page fetched already)."""
@@ -441,6 +448,7 @@ class StorePipeline:
             detail=f"redirected to {request.url}, already requested in this run" if chain
             else "already requested in this run", site=site,
         ))
+        self._count_not_fetched("duplicate")
 
     def response_received(self, response: Any, request: Any, spider: Any) -> None:
         """Log the pages fetched for discovery (robots.txt, sitemaps, feeds, listings).

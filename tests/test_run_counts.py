@@ -13,9 +13,12 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -24,7 +27,7 @@ from sqlalchemy.engine import Engine
 
 from harvester.db import make_engine
 from harvester.db.testing import backends, empty_database_url
-from harvester.mirror_server import bundled_mirror, resolve_path, serve_mirror
+from harvester.mirror_server import _handler_for, bundled_mirror, resolve_path, serve_mirror
 from harvester.outcomes import OUTCOMES
 from harvester.recipes import recipes
 from tests.goldens import ORIGINS, Golden, mirror_goldens
@@ -86,10 +89,10 @@ def harvester(work: Path, database: str, *args: str) -> subprocess.CompletedProc
                           capture_output=True, text=True, timeout=300)
 
 
-def crawl(work: Path, database: str, engine: Engine, base: str) -> Run:
+def crawl(work: Path, database: str, engine: Engine, base: str, *settings: str) -> Run:
     done = harvester(work, database, "crawl", SITE, "--base-url", f"{SITE}={base}", "-s", "DOWNLOAD_DELAY=0",
                      "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "RETRY_TIMES=0", "-s", "HARVESTER_PROGRESS_INTERVAL=30",
-                     "-s", f"HARVESTER_RECHECK_DAYS={window_days()}")
+                     "-s", f"HARVESTER_RECHECK_DAYS={window_days()}", *settings)
     assert done.returncode == 0, done.stderr[-3000:]
     lines = done.stderr.splitlines()
     summary = lines[-1]
@@ -194,3 +197,50 @@ def test_the_changed_text_recipe_finds_the_edited_article(crawls: Crawls) -> Non
     with crawls.engine.connect() as conn:
         rows = conn.execute(text(recipe.sql)).all()
     assert [(row.url, row.versions) for row in rows] == [(crawls.edited.url, 2)]
+
+
+@contextmanager
+def serve_with_redirect(root: Path, old: str, new: str) -> Iterator[str]:
+    """The mirror at ``root``, where ``old`` answers 301 to ``new``."""
+    class Redirecting(_handler_for(root)):  # type: ignore[misc,valid-type]
+        def do_GET(self) -> None:  # noqa: N802
+            if self.path == old:
+                self.send_response(301)
+                self.send_header("Location", new)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            super().do_GET()
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Redirecting)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_urls_not_fetched_by_rule_agree_too(tmp_path: Path) -> None:
+    """Over the run's article budget, and an article URL that answers with a redirect: both are
+    fetch_log rows "skipped" (not fetched by rule), and the summary counts them as well."""
+    database = f"sqlite:///{tmp_path / 'harvest.db'}"
+    engine = make_engine(database)
+    newest = max(mirror_goldens(SITE), key=lambda g: g.expected["published"])
+    assert newest.path.endswith("/")
+    try:
+        with serve_with_redirect(bundled_mirror(SITE), newest.path, newest.path + "index.html") as base:
+            run = crawl(tmp_path, database, engine, base, "-s", "HARVESTER_MAX_ARTICLES_PER_RUN=5")
+        with engine.connect() as conn:
+            skipped = dict(conn.execute(text(
+                "SELECT reason, count(*) FROM fetch_log WHERE run_id = :id AND outcome = 'skipped' GROUP BY reason"
+            ), {"id": run.id}).all())
+    finally:
+        engine.dispose()
+    assert skipped.get("redirected") == 1 and skipped.get("over_budget", 0) > 0, skipped
+    assert run.summary["by_rule"] == sum(skipped.values())
+    assert run.progress == run.summary
+    assert run.runs == run.summary
+    assert run.row == run.summary
