@@ -386,13 +386,17 @@ class StorePipeline:
             if self.failure is None:
                 self._writer_failed(f"the spool cannot be written: {exc}")
             raise DropItem(f"not stored (spool failed): {exc}") from exc
-        if isinstance(record, FetchOutcome) and record.outcome == SKIPPED_BY_RULE:
-            self._count_not_fetched(record.reason)
+        if isinstance(record, FetchOutcome):
+            self._count_row(record.outcome, record.reason)
         return item
 
-    def _count_not_fetched(self, reason: str, count: int = 1) -> None:
-        """Every ``skipped`` fetch_log row handed over, by reason: the outcome "not fetched by rule"."""
-        self.crawler.stats.inc_value(f"harvester/not_fetched/{reason}", count)
+    def _count_row(self, outcome: str, reason: str, count: int = 1) -> None:
+        """Count the fetch_log rows handed over that harvester runs reads as "not fetched by rule"
+        (outcome ``skipped``) and as "failed" (``error``, ``invalid``), so the summary agrees."""
+        if outcome == SKIPPED_BY_RULE:
+            self.crawler.stats.inc_value(f"harvester/not_fetched/{reason}", count)
+        elif outcome in (ERROR, INVALID):
+            self.crawler.stats.inc_value(f"harvester/failed/{'invalid' if outcome == INVALID else reason}", count)
 
     def _record(self, item: Any) -> Any:
         if isinstance(item, FetchOutcomeItem):
@@ -422,11 +426,12 @@ class StorePipeline:
             reason=",".join(exception.fields)[:64], detail=str(exception), status=item.status,
             size=len(item.raw_body), site=item.site, validators=Validators.of(item.headers, item.raw_body),
         ))
+        self._count_row(INVALID, "")
 
     def urls_not_fetched(self, site: str, urls: list[tuple[str, datetime | None]], reason: str) -> None:
         if self.handoff is not None and urls:
             self.handoff.put_nowait(PendingUrls(site, tuple(urls), datetime.now(UTC), not_fetched=reason))
-            self._count_not_fetched(reason, len(urls))
+            self._count_row(SKIPPED_BY_RULE, reason, len(urls))
 
     def request_dropped(self, request: Any, spider: Any) -> None:
         """A request the scheduler refused as a duplicate (e.g. a redirect to a page fetched already)."""
@@ -441,6 +446,7 @@ class StorePipeline:
                 url=url, fetched_at=datetime.now(UTC), outcome=ERROR, reason="redirect_loop",
                 detail=" -> ".join([*chain, request.url])[:500], site=site,
             ))
+            self._count_row(ERROR, "redirect_loop")
             return
         self.crawler.stats.inc_value("harvester/skipped/duplicate")
         self.handoff.put_nowait(FetchOutcome(
@@ -448,7 +454,7 @@ class StorePipeline:
             detail=f"redirected to {request.url}, already requested in this run" if chain
             else "already requested in this run", site=site,
         ))
-        self._count_not_fetched("duplicate")
+        self._count_row(SKIPPED_BY_RULE, "duplicate")
 
     def response_received(self, response: Any, request: Any, spider: Any) -> None:
         """Log the pages fetched for discovery (robots.txt, sitemaps, feeds, listings).

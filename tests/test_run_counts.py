@@ -223,24 +223,31 @@ def serve_with_redirect(root: Path, old: str, new: str) -> Iterator[str]:
         server.server_close()
 
 
-def test_urls_not_fetched_by_rule_agree_too(tmp_path: Path) -> None:
-    """Over the run's article budget, and an article URL that answers with a redirect: both are
-    fetch_log rows "skipped" (not fetched by rule), and the summary counts them as well."""
+def test_urls_not_fetched_by_rule_and_a_bad_sitemap_agree_too(tmp_path: Path) -> None:
+    """Over the run's article budget, an article URL that answers with a redirect (fetch_log rows
+    "skipped": not fetched by rule) and a sitemap that is not one (a row "error": failed): the
+    summary counts them as harvester runs and crawl_runs do."""
     database = f"sqlite:///{tmp_path / 'harvest.db'}"
+    root = tmp_path / "mirror"
+    shutil.copytree(bundled_mirror(SITE), root)
+    (root / "wp-sitemap-posts-post-1.xml").write_text("<html><body>Not a sitemap</body></html>", encoding="utf-8")
     engine = make_engine(database)
     newest = max(mirror_goldens(SITE), key=lambda g: g.expected["published"])
     assert newest.path.endswith("/")
     try:
-        with serve_with_redirect(bundled_mirror(SITE), newest.path, newest.path + "index.html") as base:
+        with serve_with_redirect(root, newest.path, newest.path + "index.html") as base:
             run = crawl(tmp_path, database, engine, base, "-s", "HARVESTER_MAX_ARTICLES_PER_RUN=5")
         with engine.connect() as conn:
-            skipped = dict(conn.execute(text(
-                "SELECT reason, count(*) FROM fetch_log WHERE run_id = :id AND outcome = 'skipped' GROUP BY reason"
+            logged = dict(conn.execute(text(
+                "SELECT outcome || '/' || reason, count(*) FROM fetch_log WHERE run_id = :id "
+                "AND outcome IN ('skipped', 'error') GROUP BY outcome, reason"
             ), {"id": run.id}).all())
     finally:
         engine.dispose()
-    assert skipped.get("redirected") == 1 and skipped.get("over_budget", 0) > 0, skipped
-    assert run.summary["by_rule"] == sum(skipped.values())
+    assert logged.get("skipped/redirected") == 1 and logged.get("skipped/over_budget", 0) > 0, logged
+    assert logged.get("error/bad_sitemap") == 1, logged
+    assert run.summary["by_rule"] == sum(n for key, n in logged.items() if key.startswith("skipped/"))
+    assert run.summary["failed"] == sum(n for key, n in logged.items() if key.startswith("error/"))
     assert run.progress == run.summary
     assert run.runs == run.summary
     assert run.row == run.summary
