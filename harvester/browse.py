@@ -2,9 +2,11 @@
 
 Datasette gets metadata written here: full-text search on ``articles`` and ``article_details``
 through the FTS5 table ``articles_fts`` (migration 0004), facets on site, section, language,
-authors and tags, the README's SQL recipes as canned queries, and an ``article`` query (``?id=``)
-that shows one article's body, its revisions and its near-duplicate cluster. The database is
-opened read-only; PostgreSQL is not supported (Datasette reads SQLite).
+authors and tags (each person and each tag counted: array facets over the JSON lists
+``article_details.authors_json`` and ``tags_json``, migration 0010), the SQL recipes
+(``harvester/recipes.sql``, shown in the README) as canned queries, and an ``article`` query
+(``?id=``) that shows one article's body, its revisions and its near-duplicate cluster. The
+database is opened read-only; PostgreSQL is not supported (Datasette reads SQLite).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from harvester.db.url import sqlite_path
+from harvester.recipes import recipes
 
 
 SQLITE_ONLY = (
@@ -31,43 +34,33 @@ class BrowseUnavailable(Exception):
     """Browsing cannot start; the message is one line for the user."""
 
 
-#: The README's SQL recipes that run on SQLite (tests/test_browse.py keeps them equal).
-RECIPES: dict[str, tuple[str, str]] = {
-    "articles_per_site_per_day": ("Articles per site per day", """\
-SELECT s.key AS site, date(a.published_at) AS day, count(*) AS articles
-FROM articles a JOIN sites s ON s.id = a.site_id
-WHERE a.published_at IS NOT NULL
-GROUP BY s.key, date(a.published_at)
-ORDER BY day DESC, site;"""),
-    "newest_per_site": ("The three newest articles of each site", """\
-SELECT site, site_rank, published_at, title
-FROM latest_articles WHERE site_rank <= 3
-ORDER BY site, site_rank;"""),
-    "authors_and_tags": ("Articles with their authors and tags, flattened", """\
-SELECT site, published_at, title, authors, tags
-FROM article_details
-ORDER BY published_at DESC;"""),
-    "near_duplicates": ("Near-duplicate clusters: syndicated copies across sites", """\
-SELECT cluster_id, cluster_size, site, title, url
-FROM near_duplicates
-ORDER BY cluster_id, first_seen_at, site;"""),
-    "search": ("Search: best matches first, with a snippet", """\
-SELECT a.id, a.title, a.url, snippet(articles_fts, -1, '«', '»', '…', 16) AS snippet
-FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
-WHERE articles_fts MATCH :words
-ORDER BY bm25(articles_fts, 10.0, 4.0, 1.0);"""),
-    "last_runs": ("The last crawl runs and what they saw", """\
-SELECT spider, started_at, finished_at, status, pages_fetched, articles_new, articles_changed,
-       articles_unchanged, non_articles, errors, errors_by_reason
-FROM crawl_runs
-ORDER BY started_at DESC, id DESC
-LIMIT 10;"""),
-    "not_stored": ("What a run could not store, and why", """\
-SELECT f.url, f.outcome, f.reason, f.status_code
-FROM fetch_log f JOIN crawl_runs r ON r.id = f.run_id
-WHERE f.outcome IN ('not_article', 'invalid', 'error')
-ORDER BY r.id DESC, f.id;"""),
+#: Example values in the recipes that the canned queries take as parameters (a form in Datasette).
+PARAMETERS: dict[str, tuple[str, str]] = {
+    "search_sqlite_best_matches_first_with_a_snippet": ("'chatgpt study'", ":words"),
 }
+
+
+def canned_recipes() -> dict[str, tuple[str, str]]:
+    """The SQL recipes (``harvester/recipes.sql``, shown in the README) that run on SQLite, as
+    Datasette canned queries: name -> (title, SQL)."""
+    queries = {}
+    for recipe in recipes():
+        if "sqlite" not in recipe.dialects:
+            continue
+        sql = recipe.sql
+        if recipe.name in PARAMETERS:
+            example, parameter = PARAMETERS[recipe.name]
+            if example not in sql:
+                raise ValueError(f"recipe {recipe.title!r} no longer has the example {example}")
+            sql = sql.replace(example, parameter)
+        queries[recipe.name] = (recipe.title, sql)
+    missing = set(PARAMETERS) - set(queries)
+    if missing:
+        raise ValueError(f"no SQLite recipe named {', '.join(sorted(missing))}")
+    return queries
+
+
+RECIPES = canned_recipes()
 
 #: One article: its body, then its revisions, then the other articles of its near-duplicate cluster.
 ARTICLE_QUERY = """\
@@ -106,7 +99,8 @@ def metadata(database: str) -> dict[str, Any]:
                     },
                     "article_details": {
                         **_SEARCH, "fts_pk": "article_id", "sort_desc": "published_at",
-                        "facets": ["site", "section", "language", "authors", "tags"],
+                        # array facets over the JSON name lists: one count per person and per tag
+                        "facets": ["site", "section", "language", {"array": "authors_json"}, {"array": "tags_json"}],
                     },
                     "sites": {"label_column": "key"},
                     "authors": {"label_column": "name"},

@@ -468,16 +468,18 @@ def cmd_runs(args: argparse.Namespace) -> int:
         _check_site(engine, args.site, runs=True)
         rows = recent_runs(engine, spider=args.site, last=args.last)
         counts = run_outcome_counts(engine, [row.id for row in rows])
-    # "skipped" (known articles not fetched at all) leaves no fetch_log row: not a column here
-    columns = [(name, short) for name, _, short in OUTCOMES if name != "skipped"]
-    header = ("run", "site", "status", "started (UTC)", "seconds", "pages", *(short for _, short in columns))
+    header = ("run", "site", "status", "started (UTC)", "seconds", "pages", *(short for _, _, short in OUTCOMES))
     table = [header]
     for row in rows:
         seconds = f"{(row.finished_at - row.started_at).total_seconds():.1f}" if row.finished_at else "-"
         outcomes = Outcomes.of_fetch_log(row.pages_fetched, counts[row.id])
+        cells = {name: str(getattr(outcomes, name)) for name, _, _ in OUTCOMES}
+        # "skipped" (known articles not fetched at all) leaves no fetch_log row: the run's row has it
+        # when the run ended normally ("-": unknown, e.g. a crashed or a distributed run)
+        cells["skipped"] = "-" if row.articles_skipped is None else str(row.articles_skipped)
         table.append((
             str(row.id), row.spider, row.status, row.started_at.strftime("%Y-%m-%d %H:%M:%S"), seconds,
-            str(row.pages_fetched), *(str(getattr(outcomes, name)) for name, _ in columns),
+            str(row.pages_fetched), *(cells[name] for name, _, _ in OUTCOMES),
         ))
     widths = [max(len(line[i]) for line in table) for i in range(len(header))]
     for line in table:

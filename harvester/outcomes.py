@@ -58,8 +58,10 @@ class Outcomes:
     @classmethod
     def of_stats(cls, stats: Mapping[str, Any]) -> Outcomes:
         """From Scrapy crawl stats (``harvester/…`` counters and Scrapy's own)."""
-        rule_errors = sum(_total(stats, f"harvester/error/{reason}") for reason in RULE_REASONS)
-        by_rule = max(rule_errors, _total(stats, "robotstxt/forbidden") + _total(stats, "offsite/filtered"))
+        # fetch_log rows as the store pipeline takes them: "skipped" (robots.txt, off-site, over budget,
+        # redirected, …) by reason, and "error" / "invalid"; read as of_fetch_log reads the rows
+        rule_errors = sum(int(stats.get(f"harvester/failed/{reason}", 0) or 0) for reason in RULE_REASONS)
+        by_rule = _total(stats, "harvester/not_fetched/") + rule_errors
         return cls(
             pages=_total(stats, "response_received_count"),
             new=_total(stats, "harvester/stored/new"),
@@ -68,7 +70,8 @@ class Outcomes:
             not_modified=_total(stats, "harvester/incremental/not_modified"),
             skipped=_total(stats, "harvester/incremental/skipped_known"),
             not_article=_total(stats, "harvester/non_article/"),
-            failed=_total(stats, "harvester/error/") - rule_errors + _total(stats, "item_dropped_reasons_count/InvalidArticle"),
+            # and the items the store could not write (their rows say store_failed)
+            failed=_total(stats, "harvester/failed/") - rule_errors + _total(stats, "harvester/store/failed"),
             by_rule=by_rule,
         )
 

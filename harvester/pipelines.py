@@ -293,7 +293,8 @@ class StorePipeline:
         pages = int(stats.get_value("response_received_count", 0) or 0)
         status, detail = run_status(reason, pages, self.failure, int(stats.get_value("harvester/store/failed", 0) or 0))
         # A worker of a distributed run only flushes its part; the run's last worker completes the row.
-        end = RunEnd(self.run_id, datetime.now(UTC), status, pages, detail, complete=self.cluster is None)
+        end = RunEnd(self.run_id, datetime.now(UTC), status, pages, detail, complete=self.cluster is None,
+                     skipped=_skipped_known(stats))
         stats.set_value("harvester/run_status", status)
         if detail:
             stats.set_value("harvester/run_status_detail", detail)
@@ -337,7 +338,7 @@ class StorePipeline:
             pages = self.cluster.leave(end.pages_fetched, status)
             if pages is not None:
                 with writing(self.store.engine) as conn:
-                    apply_run_end(conn, replace(end, pages_fetched=pages, status=status, complete=True))
+                    apply_run_end(conn, replace(end, pages_fetched=pages, status=status, complete=True, skipped=None))
         except Exception as exc:  # noqa: BLE001 - the articles are stored; say what is missing
             logger.error("distributed crawl run %d not completed: %s", end.run_id, describe(exc))
 
@@ -358,7 +359,8 @@ class StorePipeline:
             return
         self._ended = True
         pages = int(self.crawler.stats.get_value("response_received_count", 0) or 0)
-        end = RunEnd(self.run_id, datetime.now(UTC), SHUTDOWN, pages, "forced stop (interrupted twice)")
+        end = RunEnd(self.run_id, datetime.now(UTC), SHUTDOWN, pages, "forced stop (interrupted twice)",
+                     skipped=_skipped_known(self.crawler.stats))
         spool = self.handoff.spool
         with contextlib.suppress(Exception):
             self.writer.drain(self.settings.close_wait)
@@ -384,7 +386,17 @@ class StorePipeline:
             if self.failure is None:
                 self._writer_failed(f"the spool cannot be written: {exc}")
             raise DropItem(f"not stored (spool failed): {exc}") from exc
+        if isinstance(record, FetchOutcome):
+            self._count_row(record.outcome, record.reason)
         return item
+
+    def _count_row(self, outcome: str, reason: str, count: int = 1) -> None:
+        """Count the fetch_log rows handed over that harvester runs reads as "not fetched by rule"
+        (outcome ``skipped``) and as "failed" (``error``, ``invalid``), so the summary agrees."""
+        if outcome == SKIPPED_BY_RULE:
+            self.crawler.stats.inc_value(f"harvester/not_fetched/{reason}", count)
+        elif outcome in (ERROR, INVALID):
+            self.crawler.stats.inc_value(f"harvester/failed/{'invalid' if outcome == INVALID else reason}", count)
 
     def _record(self, item: Any) -> Any:
         if isinstance(item, FetchOutcomeItem):
@@ -414,10 +426,12 @@ class StorePipeline:
             reason=",".join(exception.fields)[:64], detail=str(exception), status=item.status,
             size=len(item.raw_body), site=item.site, validators=Validators.of(item.headers, item.raw_body),
         ))
+        self._count_row(INVALID, "")
 
     def urls_not_fetched(self, site: str, urls: list[tuple[str, datetime | None]], reason: str) -> None:
         if self.handoff is not None and urls:
             self.handoff.put_nowait(PendingUrls(site, tuple(urls), datetime.now(UTC), not_fetched=reason))
+            self._count_row(SKIPPED_BY_RULE, reason, len(urls))
 
     def request_dropped(self, request: Any, spider: Any) -> None:
         """A request the scheduler refused as a duplicate (e.g. a redirect to a page fetched already)."""
@@ -432,6 +446,7 @@ class StorePipeline:
                 url=url, fetched_at=datetime.now(UTC), outcome=ERROR, reason="redirect_loop",
                 detail=" -> ".join([*chain, request.url])[:500], site=site,
             ))
+            self._count_row(ERROR, "redirect_loop")
             return
         self.crawler.stats.inc_value("harvester/skipped/duplicate")
         self.handoff.put_nowait(FetchOutcome(
@@ -439,6 +454,7 @@ class StorePipeline:
             detail=f"redirected to {request.url}, already requested in this run" if chain
             else "already requested in this run", site=site,
         ))
+        self._count_row(SKIPPED_BY_RULE, "duplicate")
 
     def response_received(self, response: Any, request: Any, spider: Any) -> None:
         """Log the pages fetched for discovery (robots.txt, sitemaps, feeds, listings).
@@ -507,3 +523,8 @@ def run_status(reason: str, pages: int, failure: str | None, failed_items: int) 
     if reason in ("shutdown", "cancelled"):
         return SHUTDOWN, None
     return reason, None
+
+
+def _skipped_known(stats: Any) -> int:
+    """Known articles the run did not fetch (outside the re-check window), for its crawl_runs row."""
+    return int(stats.get_value("harvester/incremental/skipped_known", 0) or 0)

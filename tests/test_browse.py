@@ -7,25 +7,28 @@ fails, it does not skip: CI installs it.
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from harvester.browse import RECIPES, metadata
+from harvester.browse import PARAMETERS, RECIPES, metadata
+from harvester.recipes import recipes
 from tests.conftest import DemoStore, clean_env
 from tests.goldens import mirror_goldens
-
-README = Path(__file__).resolve().parents[1] / "README.md"
 
 
 def chromium() -> str:
@@ -96,7 +99,7 @@ def test_search_a_mirror_article_open_it_and_read_its_body(browsing: str, tmp_pa
 
 def test_facets_and_the_readme_recipes_are_there(browsing: str, tmp_path: Path) -> None:
     page = dump_dom(f"{browsing}/article_details", tmp_path / "chromium")
-    for facet in ("site", "section", "language", "authors", "tags"):
+    for facet in ("site", "section", "language", "authors_json", "tags_json"):
         assert f'id="facet-{facet}"' in page, facet
     assert "budapestpost" in page and "itpostnews" in page
     index = dump_dom(browsing, tmp_path / "chromium")
@@ -104,16 +107,55 @@ def test_facets_and_the_readme_recipes_are_there(browsing: str, tmp_path: Path) 
         assert html.unescape(title) in index, title
 
 
-def test_the_canned_queries_are_the_readme_recipes_that_run_on_sqlite() -> None:
-    text = README.read_text(encoding="utf-8")
-    block = text[text.index("<!-- recipes:start -->"):text.index("<!-- recipes:end -->")]
-    recipes = re.findall(r"```sql\n-- (.+?)\n(.*?)```", block, re.S)
-    readme = {title: sql.strip() for title, sql in recipes if "PostgreSQL" not in title}
-    ours = {title: sql.strip() for title, sql in RECIPES.values()}
-    for title, sql in ours.items():
-        if title.startswith("Search"):
-            continue  # the README's search recipe with its words as a :words parameter
-        assert readme.get(title) == sql, title
+def datasette_json(url: str) -> Any:
+    with urllib.request.urlopen(url, timeout=30) as answer:
+        return json.load(answer)
+
+
+def test_author_and_tag_facets_count_each_person_and_each_tag(browsing: str, demo_store: DemoStore) -> None:
+    """Datasette's facet counts (its JSON API) are the store's articles per author and per tag."""
+    with sqlite3.connect(demo_store.db_path) as conn:
+        expected = {
+            kind: dict(conn.execute(
+                f"SELECT n.name, count(DISTINCT l.article_id) FROM article_{kind}s l JOIN {kind}s n ON n.id = l.{kind}_id "
+                "GROUP BY n.name"
+            ).fetchall())
+            for kind in ("author", "tag")
+        }
+        several = conn.execute(
+            "SELECT article_id FROM article_authors GROUP BY article_id HAVING count(*) > 1 LIMIT 1"
+        ).fetchone()
+        tagged = conn.execute("SELECT count(*) FROM article_tags GROUP BY article_id HAVING count(*) > 1").fetchall()
+    assert several and tagged, "the demo store has articles with two or more authors, and with two or more tags"
+    page = datasette_json(f"{browsing}/article_details.json?_size=0&_facet_size=max")
+    facets = {name: {row["value"]: row["count"] for row in facet["results"]}
+              for name, facet in page["facet_results"].items()}
+    assert facets["authors_json"] == expected["author"]
+    assert facets["tags_json"] == expected["tag"]
+    assert page["facet_results"]["authors_json"]["type"] == "array"
+    # choosing a person lists the articles they wrote, also those written with someone else
+    (article_id,) = several
+    with sqlite3.connect(demo_store.db_path) as conn:
+        names = [name for (name,) in conn.execute(
+            "SELECT n.name FROM article_authors l JOIN authors n ON n.id = l.author_id WHERE l.article_id = ? "
+            "ORDER BY l.position", (article_id,))]
+    chosen = urllib.parse.quote(names[-1])
+    rows = datasette_json(f"{browsing}/article_details.json?authors_json__arraycontains={chosen}&_shape=array")
+    assert article_id in {row["article_id"] for row in rows}
+    assert len(rows) == expected["author"][names[-1]]
+
+
+def test_the_canned_queries_are_the_recipes_that_run_on_sqlite() -> None:
+    """One source: harvester/recipes.sql (the README shows it, tests/test_readme_recipes.py)."""
+    on_sqlite = [recipe for recipe in recipes() if "sqlite" in recipe.dialects]
+    assert [title for title, _ in RECIPES.values()] == [recipe.title for recipe in on_sqlite]
+    assert len(on_sqlite) == len(recipes()) - 1  # all but PostgreSQL's search
+    for recipe, (_, sql) in zip(on_sqlite, RECIPES.values()):
+        if recipe.name in PARAMETERS:  # the search takes its words as a :words parameter
+            example, parameter = PARAMETERS[recipe.name]
+            assert sql == recipe.sql.replace(example, parameter) and parameter in sql, recipe.title
+        else:
+            assert sql == recipe.sql, recipe.title
     named = metadata("harvest")["databases"]["harvest"]["queries"]
     assert set(named) >= {"article"} | set(RECIPES)
 

@@ -82,12 +82,15 @@ def test_outcomes_read_the_stats_in_one_vocabulary() -> None:
         "response_received_count": 40, "harvester/stored/new": 5, "harvester/stored/changed": 1,
         "harvester/stored/unchanged": 2, "harvester/incremental/unchanged": 1, "harvester/incremental/not_modified": 3,
         "harvester/incremental/skipped_known": 7, "harvester/non_article/listing": 4, "harvester/non_article/empty": 1,
-        "harvester/error/http_404": 2, "harvester/error/timeout": 1, "harvester/error/IgnoreRequest": 1,
-        "robotstxt/forbidden": 1,
+        "harvester/error/http_404": 2, "harvester/error/timeout": 1, "harvester/skipped/robots_disallow": 1,
+        # the fetch_log rows the store pipeline took: failed and not fetched by rule
+        "harvester/failed/http_404": 2, "harvester/failed/invalid": 1, "harvester/failed/IgnoreRequest": 1,
+        "harvester/failed/robots_txt": 1, "harvester/not_fetched/robots_disallow": 1,
+        "harvester/not_fetched/over_budget": 2, "harvester/not_fetched/redirected": 1, "harvester/store/failed": 1,
     }
     assert Outcomes.of_stats(stats).describe() == (
-        "40 pages: 5 new, 1 changed, 3 unchanged, 3 not modified, 7 skipped, 5 not an article, 3 failed, "
-        "1 not fetched by rule"
+        "40 pages: 5 new, 1 changed, 3 unchanged, 3 not modified, 7 skipped, 5 not an article, 4 failed, "
+        "6 not fetched by rule"
     )
     assert Outcomes.of_stats({}).describe() == "0 pages: 0 new, 0 failed"
 

@@ -109,11 +109,11 @@ def test_a_second_run_rechecks_only_the_window_with_conditional_requests(mirror:
                        id=again.stats["harvester/crawl_run_id"])[0][0] > 0
     assert mirror.rows("SELECT count(*) FROM article_revisions")[0][0] == revisions
     assert dict(mirror.rows("SELECT url, last_seen_at FROM articles")) == seen
-    ((unchanged, new, changed),) = mirror.rows(
-        "SELECT articles_unchanged, articles_new, articles_changed FROM crawl_runs WHERE id = :id",
+    ((not_modified, unchanged, new, changed),) = mirror.rows(
+        "SELECT articles_not_modified, articles_unchanged, articles_new, articles_changed FROM crawl_runs WHERE id = :id",
         id=again.stats["harvester/crawl_run_id"],
     )
-    assert (unchanged, new, changed) == (len(log), 0, 0)
+    assert (not_modified, unchanged, new, changed) == (len(log), 0, 0, 0)  # 304s are not "unchanged"
 
 
 def test_without_validators_an_unchanged_body_is_recognised_by_its_hash(mirror: Mirror) -> None:

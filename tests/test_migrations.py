@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -36,8 +37,8 @@ VIEWS_0004 = {"latest_articles", "article_details", "near_duplicates"}
 TABLES_0005 = TABLES_0003 | {"url_state"}
 TABLES_0006 = TABLES_0005 | {"spool_marks"}
 TABLES_0007 = TABLES_0006 | {"site_boilerplate", "site_boilerplate_pages"}
-HEAD = "0008"
-TABLES_HEAD = TABLES_0007  # 0008 adds columns, no table
+HEAD = "0010"
+TABLES_HEAD = TABLES_0007  # 0008 and 0009 add columns, 0010 replaces a view: no table
 
 
 @pytest.fixture(params=backends())
@@ -123,7 +124,7 @@ def test_upgrade_from_empty_to_head_then_downgrade_to_base(url: str, engine: Eng
 
 def test_every_step_round_trips(url: str, engine: Engine) -> None:
     expected = {"0001": TABLES_0001, "0002": TABLES_0002, "0003": TABLES_0003, "0004": TABLES_0003, "0005": TABLES_0005,
-                "0006": TABLES_0006, "0007": TABLES_0007, "0008": TABLES_0007}
+                "0006": TABLES_0006, "0007": TABLES_0007, "0008": TABLES_0007, "0009": TABLES_0007, "0010": TABLES_0007}
     for revision, table_names in expected.items():
         upgrade(url, revision)
         assert tables(engine) == table_names, revision
@@ -357,3 +358,61 @@ def test_0008_adds_run_workers_and_fetch_log_worker(url: str, engine: Engine) ->
         assert conn.execute(text("SELECT workers FROM crawl_runs")).scalar_one() == 1
     downgrade(url, "0005")
     assert "workers" not in {c["name"] for c in inspect(engine).get_columns("crawl_runs")}
+
+
+def test_0009_recounts_runs_with_304s_apart_and_rule_skips(url: str, engine: Engine) -> None:
+    """Runs counted before 0009 had their 304s in articles_unchanged and old rule reasons in errors."""
+    upgrade(url, "0008")
+    with engine.begin() as conn:
+        for spider, status, unchanged, errors in (("s", "finished", 3, 3), ("t", "running", 0, 0)):
+            conn.execute(text(
+                "INSERT INTO crawl_runs (spider, started_at, status, pages_fetched, articles_new, articles_changed, "
+                "articles_unchanged, non_articles, non_articles_by_class, errors, errors_by_reason) VALUES "
+                "(:spider, '2026-01-01 00:00:00+00:00', :status, 9, 1, 0, :unchanged, 0, '{}', :errors, '{}')"
+            ), {"spider": spider, "status": status, "unchanged": unchanged, "errors": errors})
+        run_id = conn.execute(text("SELECT id FROM crawl_runs WHERE spider = 's'")).scalar_one()
+        logged = [("not_modified", "http_304"), ("not_modified", "http_304"), ("unchanged", "content_hash"),
+                  ("error", "http_404"), ("error", "IgnoreRequest"), ("error", "offsite"), ("skipped", "robots_disallow")]
+        for number, (outcome, reason) in enumerate(logged):
+            conn.execute(text(
+                "INSERT INTO fetch_log (run_id, url, fetched_at, bytes, outcome, reason) "
+                "VALUES (:run, :url, '2026-01-01 00:00:00+00:00', 0, :outcome, :reason)"
+            ), {"run": run_id, "url": f"https://example.com/{number}", "outcome": outcome, "reason": reason})
+    columns = "articles_unchanged, articles_not_modified, errors, not_fetched_by_rule, articles_skipped"
+    upgrade(url, "0009")
+    with engine.connect() as conn:
+        counted = conn.execute(text(f"SELECT spider, {columns} FROM crawl_runs ORDER BY spider")).all()
+    # known articles a run did not fetch leave no fetch_log row: not known for earlier runs
+    assert [tuple(row) for row in counted] == [("s", 1, 2, 1, 3, None), ("t", 0, 0, 0, 0, None)]
+    downgrade(url, "0008")
+    with engine.connect() as conn:
+        restored = conn.execute(text("SELECT articles_unchanged, errors FROM crawl_runs ORDER BY spider")).all()
+    assert [tuple(row) for row in restored] == [(3, 3), (0, 0)]
+
+
+def _json_list(value: object) -> object:
+    """A JSON array column: text on SQLite, already decoded (jsonb) on PostgreSQL."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def test_0010_article_details_lists_each_author_and_tag(url: str, engine: Engine) -> None:
+    upgrade(url, "0002")
+    with engine.begin() as conn:
+        _insert_0002_article(conn, "https://budapestpost.com/a1", "Parliament budget vote", "Lawmakers approved the budget.",
+                             ["Péter Nagy", "Lee, Ann", "Anna Kovács"], ["Budget", "Parliament"])
+        _insert_0002_article(conn, "https://budapestpost.com/a2", "Danube flood warning", "The river keeps rising.",
+                             [], [])
+    upgrade(url, "0010")
+    with engine.connect() as conn:
+        details = conn.execute(text(
+            "SELECT url, authors, authors_json, tags, tags_json FROM article_details ORDER BY url"
+        )).all()
+    assert [(u, a, _json_list(aj), t, _json_list(tj)) for u, a, aj, t, tj in details] == [
+        ("https://budapestpost.com/a1", "Péter Nagy, Lee, Ann, Anna Kovács", ["Péter Nagy", "Lee, Ann", "Anna Kovács"],
+         "Budget, Parliament", ["Budget", "Parliament"]),
+        ("https://budapestpost.com/a2", None, [], None, []),
+    ]
+    downgrade(url, "0009")
+    with engine.connect() as conn:
+        columns = {c["name"] for c in inspect(conn).get_columns("article_details")}
+    assert {"authors", "tags"} <= columns and not {"authors_json", "tags_json"} & columns

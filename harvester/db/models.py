@@ -206,11 +206,18 @@ class CrawlRun(Base):
     pages_fetched: Mapped[int] = mapped_column(Integer, default=0)
     articles_new: Mapped[int] = mapped_column(Integer, default=0)
     articles_changed: Mapped[int] = mapped_column(Integer, default=0)
+    # the counts of the outcome vocabulary (harvester.outcomes), from the run's fetch log:
+    # unchanged (fetched again, same content) and not modified (a 304) apart
     articles_unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    articles_not_modified: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     non_articles: Mapped[int] = mapped_column(Integer, default=0)
     non_articles_by_class: Mapped[str] = mapped_column(Text, default="{}")  # JSON: class -> count
-    errors: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[int] = mapped_column(Integer, default=0)  # "failed": fetch errors and invalid articles
     errors_by_reason: Mapped[str] = mapped_column(Text, default="{}")  # JSON: reason -> count
+    not_fetched_by_rule: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # robots.txt, off-site, …
+    # known articles outside the re-check window, not fetched (from the crawl stats: they leave no
+    # fetch_log row); NULL when not known (a run that crashed, a distributed run, runs before 0009)
+    articles_skipped: Mapped[int | None] = mapped_column(Integer)
     # processes that worked on the run: 1, or more for a distributed run (harvester.cluster)
     workers: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     status_detail: Mapped[str | None] = mapped_column(Text)  # why a run failed or was closed as crashed

@@ -19,6 +19,7 @@ from harvester.db.engine import reading, writing
 from harvester.db.store import site_id
 from harvester.db.tables import CRAWL_RUNS, FETCH_LOG
 from harvester.db.urlstate import Validators
+from harvester.outcomes import RULE_REASONS, Outcomes
 
 #: fetch_log.outcome values
 STORED, UNCHANGED, NOT_ARTICLE, INVALID, ERROR = "stored", "unchanged", "not_article", "invalid", "error"
@@ -62,6 +63,9 @@ class RunEnd:
     pages_fetched: int
     detail: str | None = None
     complete: bool = True  # False: a worker of a distributed run leaving (the run goes on)
+    # known articles outside the re-check window, not fetched (the crawl stats count them; no
+    # fetch_log row); None when not known (a distributed run: each worker saw only its part)
+    skipped: int | None = None
 
 
 def start_run(engine: Engine, spider: str, started_at: datetime) -> int:
@@ -88,10 +92,12 @@ def _insert_run(engine: Engine, spider: str, started_at: datetime, *, status: st
                 articles_new=0,
                 articles_changed=0,
                 articles_unchanged=0,
+                articles_not_modified=0,
                 non_articles=0,
                 non_articles_by_class="{}",
                 errors=0,
                 errors_by_reason="{}",
+                not_fetched_by_rule=0,
                 hostname=socket.gethostname()[:255],
                 pid=os.getpid(),
             )
@@ -137,17 +143,18 @@ def log_not_fetched(conn: Connection, run_id: int, urls: list[str], reason: str,
 
 def finish_run(
     engine: Engine, run_id: int, *, finished_at: datetime | None, status: str, pages_fetched: int | None = None,
-    detail: str | None = None,
+    detail: str | None = None, skipped: int | None = None,
 ) -> dict[str, object]:
-    """Complete the run's row: end time, status and the counts from its fetch log."""
+    """Complete the run's row: end time, status and the counts from its fetch log (``skipped``:
+    the known articles not fetched, from the crawl stats; None when unknown)."""
     with writing(engine) as conn:
         return finish_run_on(conn, run_id, finished_at=finished_at, status=status, pages_fetched=pages_fetched,
-                             detail=detail)
+                             detail=detail, skipped=skipped)
 
 
 def finish_run_on(
     conn: Connection, run_id: int, *, finished_at: datetime | None, status: str, pages_fetched: int | None = None,
-    detail: str | None = None,
+    detail: str | None = None, skipped: int | None = None,
 ) -> dict[str, object]:
     counts = run_counts(conn, run_id)
     if pages_fetched is None:  # not known (a crashed run): the pages its fetch log holds
@@ -157,7 +164,8 @@ def finish_run_on(
     conn.execute(
         update(CRAWL_RUNS)
         .where(CRAWL_RUNS.c.id == run_id)
-        .values(finished_at=finished_at, status=status, pages_fetched=pages_fetched, status_detail=detail, **counts)
+        .values(finished_at=finished_at, status=status, pages_fetched=pages_fetched, status_detail=detail,
+                articles_skipped=skipped, **counts)
     )
     return counts
 
@@ -175,7 +183,7 @@ def apply_run_end(conn: Connection, end: RunEnd) -> None:
     if not end.complete:
         return
     finish_run_on(conn, end.run_id, finished_at=end.finished_at, status=end.status,
-                  pages_fetched=end.pages_fetched, detail=end.detail)
+                  pages_fetched=end.pages_fetched, detail=end.detail, skipped=end.skipped)
 
 
 def close_dead_runs(engine: Engine, spider: str, *, lock_held: bool) -> list[int]:
@@ -214,28 +222,30 @@ def _alive(pid: int) -> bool:
 
 
 def run_counts(conn: Connection, run_id: int) -> dict[str, object]:
+    """The run's ``crawl_runs`` counts from its fetch log, in the outcome vocabulary
+    (``harvester.outcomes``: the same reading ``harvester runs`` and the crawl summary use)."""
     rows = conn.execute(
         select(FETCH_LOG.c.outcome, FETCH_LOG.c.reason, func.count())
         .where(FETCH_LOG.c.run_id == run_id)
         .group_by(FETCH_LOG.c.outcome, FETCH_LOG.c.reason)
     ).all()
-    by: dict[str, dict[str, int]] = {}
-    for outcome, reason, count in rows:
-        by.setdefault(outcome, {})[reason or ""] = int(count)
-    stored = by.get(STORED, {})
-    non_articles = by.get(NOT_ARTICLE, {})
-    errors: dict[str, int] = dict(by.get(ERROR, {}))
-    for reason, count in by.get(INVALID, {}).items():
-        errors[f"invalid:{reason}"] = errors.get(f"invalid:{reason}", 0) + count
+    counts = {(outcome, reason or ""): int(count) for outcome, reason, count in rows}
+    outcomes = Outcomes.of_fetch_log(0, counts)
+    non_articles = {reason: n for (outcome, reason), n in counts.items() if outcome == NOT_ARTICLE}
+    errors = {reason: n for (outcome, reason), n in counts.items() if outcome == ERROR and reason not in RULE_REASONS}
+    for (outcome, reason), n in counts.items():
+        if outcome == INVALID:
+            errors[f"invalid:{reason}"] = errors.get(f"invalid:{reason}", 0) + n
     return {
-        "articles_new": stored.get("new", 0),
-        "articles_changed": stored.get("changed", 0),
-        # unchanged: compared by the store, same body bytes, or 304 to a conditional re-check
-        "articles_unchanged": sum(by.get(UNCHANGED, {}).values()) + sum(by.get(NOT_MODIFIED, {}).values()),
-        "non_articles": sum(non_articles.values()),
+        "articles_new": outcomes.new,
+        "articles_changed": outcomes.changed,
+        "articles_unchanged": outcomes.unchanged,  # fetched again: same body bytes, or compared by the store
+        "articles_not_modified": outcomes.not_modified,  # a conditional re-check answered 304
+        "non_articles": outcomes.not_article,
         "non_articles_by_class": _json(non_articles),
-        "errors": sum(errors.values()),
+        "errors": outcomes.failed,
         "errors_by_reason": _json(errors),
+        "not_fetched_by_rule": outcomes.by_rule,
     }
 
 
@@ -256,8 +266,11 @@ class RunRow:
     articles_new: int
     articles_changed: int
     articles_unchanged: int
+    articles_not_modified: int
     non_articles: int
     errors: int
+    not_fetched_by_rule: int
+    articles_skipped: int | None
 
 
 def recent_runs(engine: Engine, *, spider: str | None = None, last: int = 20) -> list[RunRow]:
