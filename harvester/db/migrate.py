@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 # Alembic is imported where a migration or the script folder is needed, not here: a process that
 # opens a database already at head (every crawl and command after the first) never loads it.
 
-HEAD_REVISION = "0008"
+HEAD_REVISION = "0010"
 """The newest migration in ``migrations/versions`` (tests/test_migrations.py checks it against
 Alembic's own reading of the scripts): a database at this revision needs no Alembic at all."""
 UPGRADE_COMMAND = "harvester db upgrade"
