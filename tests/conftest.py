@@ -6,12 +6,15 @@ the whole session, whichever worker asks first, under a file lock; tests only re
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from filelock import FileLock
@@ -94,25 +97,41 @@ START_FIRST = (
     "test_faults_contention.py", "test_crawl_e2e.py", "test_incremental.py", "test_faults_crash.py",
     "test_faults_signals.py", "test_faults_disk.py", "test_schedule.py", "test_scrapyd.py", "test_resume.py",
 )
-_SHARED_SCOPES = frozenset({"module", "class", "package"})
+
+_SHARED_FIXTURE = re.compile(r"""scope\s*=\s*["'](?:module|class|package)["']""")
 
 
-def _shares_a_fixture(item: pytest.Item) -> bool:
-    """True when the test uses a fixture made once for its module (or class): a crawl to share."""
-    info = getattr(item, "_fixtureinfo", None)
-    if info is None:
-        return False
-    return any(defs and defs[-1].scope in _SHARED_SCOPES for defs in info.name2fixturedefs.values())
+@functools.cache
+def _shares_a_fixture(module: Path) -> bool:
+    """True when the test module defines a module- (or class-) scoped fixture: a crawl its tests share."""
+    try:
+        return bool(_SHARED_FIXTURE.search(module.read_text(encoding="utf-8")))
+    except OSError:
+        return True  # unknown: keep its tests together, as plain loadscope would
 
 
-@pytest.hookimpl(tryfirst=True)
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """``--dist loadscope``, refined: a module whose tests share a module-scoped fixture (a crawl,
+    a server) is one unit of work, so that fixture is made once; the tests of every other module
+    are spread one by one over the workers. (pytest-xdist's own ``loadgroup`` cannot do this on
+    pytest 9.2, whose node ids it can no longer rename.)"""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    root = Path(str(config.rootpath))
+
+    class SharedFixtureScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return module if _shares_a_fixture(root / module) else nodeid
+
+    return SharedFixtureScheduling(config, log)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under ``--dist loadgroup`` tests are spread one by one over the workers, except that the
-    tests of a module that share a module- or class-scoped fixture (a crawl, a server) stay
-    together on one worker (an ``xdist_group`` per module), so the shared crawl runs once."""
-    for item in items:
-        if _shares_a_fixture(item):
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+    """The modules that mostly wait run first (see ``START_FIRST``)."""
 
     def rank(item: pytest.Item) -> int:
         name = item.nodeid.split("::")[0].rsplit("/", 1)[-1]
