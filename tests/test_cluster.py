@@ -237,7 +237,7 @@ def test_three_workers_crawl_a_site_once_and_refuse_injected_entries(tmp_path: P
     database = empty_database_url("postgresql", tmp_path)
     upgrade(database)
     marker = tmp_path / "pickle-ran"
-    with redis_server() as url, ClusterSite(520) as site:
+    with redis_server() as url, ClusterSite(520, small=True) as site:
         client = redis.Redis.from_url(url)
         queue = f"{crawl_namespace('news', [site.url.removeprefix('http://')])}:queue"
         client.zadd(queue, {pickle.dumps(Evil(marker)): -1000, b"garbage {": -1000,
@@ -259,7 +259,7 @@ def test_a_worker_killed_mid_crawl_loses_nothing(tmp_path: Path) -> None:
     upgrade(database)
     engine = make_engine(database)
     # each page answers after 0.3 s, so the killed worker surely holds leased requests in flight
-    with redis_server() as url, ClusterSite(500, latency=0.3) as site:
+    with redis_server() as url, ClusterSite(500, latency=0.3, small=True) as site:
         workers = [start_worker(site, url, database, tmp_path, n) for n in range(3)]
         deadline = time.monotonic() + 200
         while time.monotonic() < deadline and scalar(engine, "SELECT count(*) FROM articles") < 120:
