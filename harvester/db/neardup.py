@@ -106,15 +106,17 @@ def similarity(a: bytes, b: bytes) -> float:
     return float(np.count_nonzero(decode(a) == decode(b))) / NUM_PERM
 
 
-def assign_cluster(conn: Connection, article_id: int, body_text: str) -> int:
+def assign_cluster(conn: Connection, article_id: int, body_text: str, *, new: bool = False) -> int:
     """Fingerprint the article, find its near-duplicates, and set (and merge) cluster ids.
 
-    Returns the article's cluster id.
+    ``new``: the article was inserted in this transaction, so it heads no cluster and has no
+    signature yet (three statements fewer). Returns the article's cluster id.
     """
-    _leave_cluster(conn, article_id)
+    if not new:
+        _leave_cluster(conn, article_id)
     minhash = signature(body_text)
     encoded = encode(minhash)
-    _replace_signature(conn, article_id, encoded, band_buckets(minhash))
+    _replace_signature(conn, article_id, encoded, band_buckets(minhash), new=new)
     matches = [
         other
         for other, other_encoded in _candidates(conn, article_id)
@@ -147,10 +149,11 @@ def _leave_cluster(conn: Connection, article_id: int) -> None:
 
 
 def _replace_signature(
-    conn: Connection, article_id: int, encoded: bytes, buckets: Iterable[tuple[int, str]]
+    conn: Connection, article_id: int, encoded: bytes, buckets: Iterable[tuple[int, str]], *, new: bool = False
 ) -> None:
-    conn.execute(delete(SIGNATURE_BANDS).where(SIGNATURE_BANDS.c.article_id == article_id))
-    conn.execute(delete(SIGNATURES).where(SIGNATURES.c.article_id == article_id))
+    if not new:
+        conn.execute(delete(SIGNATURE_BANDS).where(SIGNATURE_BANDS.c.article_id == article_id))
+        conn.execute(delete(SIGNATURES).where(SIGNATURES.c.article_id == article_id))
     conn.execute(SIGNATURES.insert().values(article_id=article_id, minhash=encoded))
     conn.execute(
         SIGNATURE_BANDS.insert(),

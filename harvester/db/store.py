@@ -289,7 +289,7 @@ class ArticleStore:
                     raw_page_id=raw_page_id,
                 )
             )
-            cluster_id = assign_cluster(conn, article_id, values["body_text"])
+            cluster_id = assign_cluster(conn, article_id, values["body_text"], new=existing is None)
             return SaveOutcome("new" if existing is None else "changed", article_id, revision_no, cluster_id)
 
         _update_revision(conn, latest, fields, raw_page_id)
@@ -317,6 +317,9 @@ class ArticleStore:
 
 def site_id(conn: Connection, key: str) -> int:
     """The id of site ``key``, creating its row (name = key) on first use."""
+    found = conn.execute(select(SITES.c.id).where(SITES.c.key == key)).scalar_one_or_none()
+    if found is not None:
+        return found
     conn.execute(insert_or_ignore(conn, SITES, [{"key": key, "name": key}], conflict=["key"]))
     return conn.execute(select(SITES.c.id).where(SITES.c.key == key)).scalar_one()
 
