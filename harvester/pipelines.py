@@ -5,7 +5,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,9 +23,8 @@ from harvester.db.batch import BatchReport, StoreUnavailable, entry_url
 from harvester.db.errors import classify, describe
 from harvester.db.lock import LOST, REACQUIRED, RunLock, try_lock_sites
 from harvester.db.rawpages import RawResponse
-from harvester.db.engine import writing
 from harvester.db.runs import (
-    apply_run_end,
+    complete_distributed_run,
     DISCOVERY,
     ERROR,
     FAILED,
@@ -337,8 +336,7 @@ class StorePipeline:
         try:
             pages = self.cluster.leave(end.pages_fetched, status)
             if pages is not None:
-                with writing(self.store.engine) as conn:
-                    apply_run_end(conn, replace(end, pages_fetched=pages, status=status, complete=True, skipped=None))
+                complete_distributed_run(self.store.engine, end, pages_fetched=pages, status=status)
         except Exception as exc:  # noqa: BLE001 - the articles are stored; say what is missing
             logger.error("distributed crawl run %d not completed: %s", end.run_id, describe(exc))
 

@@ -9,7 +9,7 @@ import json
 import os
 import socket
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import func, select, update
@@ -184,6 +184,13 @@ def apply_run_end(conn: Connection, end: RunEnd) -> None:
         return
     finish_run_on(conn, end.run_id, finished_at=end.finished_at, status=end.status,
                   pages_fetched=end.pages_fetched, detail=end.detail, skipped=end.skipped)
+
+
+def complete_distributed_run(engine: Engine, end: RunEnd, *, pages_fetched: int, status: str) -> None:
+    """The last worker of a distributed run completes its row (pages counted over all workers;
+    the skipped count is unknown, as each worker saw only its part)."""
+    with writing(engine) as conn:
+        apply_run_end(conn, replace(end, pages_fetched=pages_fetched, status=status, complete=True, skipped=None))
 
 
 def close_dead_runs(engine: Engine, spider: str, *, lock_held: bool) -> list[int]:
