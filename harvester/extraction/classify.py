@@ -199,6 +199,14 @@ _WALL_PHRASE_SCAN = re.compile("|".join(f"(?P<p{i}>{p.pattern})" for i, p in enu
 """All of WALL_PHRASES in one pass; the name of the group that matched tells which phrase it was."""
 MIN_WALL_PHRASES = 4
 """Distinct wall phrases in the body that make it a wall (an article about cookies has one or two)."""
+_WALL_PHRASE_WORDS = (
+    ("privacy",), ("partners", "vendors"), ("and/or access",), ("personali",), ("legitimate interest",),
+    ("accept", "reject", "refuse", "decline"), ("manage",), ("geolocation",), ("click",),
+    ("withdraw your", "change your"), ("before",), ("checking", "verify you are human"),
+)
+"""For each of WALL_PHRASES, words one of which any match of it holds (lower-cased): a body holding
+the words of fewer than MIN_WALL_PHRASES phrases cannot be a wall, and is not scanned (the scan costs
+about as much as the rest of the classification)."""
 # Class or id of the element that holds a consent wall or a challenge (the body container or above).
 WALL_MARKUP = re.compile(
     r"^(?:consent[-_]?wall|cookie[-_]?wall|consent[-_]?(?:banner|modal|overlay|layer|popup)|cmp[-_]?container|"
@@ -217,6 +225,15 @@ def _wall_title(root: HtmlElement) -> str | None:
     return None
 
 
+def _possible_phrases(text: str) -> int:
+    """How many of WALL_PHRASES could match in ``text``: at least as many as do. (A case-insensitive
+    pattern also matches dotless i and long s to i and s, which lower-casing leaves alone.)"""
+    key = text.lower()
+    if not key.isascii():
+        key = key.replace("\u0131", "i").replace("\u017f", "s")
+    return sum(any(word in key for word in words) for words in _WALL_PHRASE_WORDS)
+
+
 def wall_reason(root: HtmlElement, container: HtmlElement | None, body_text: str) -> str | None:
     """A reason when the page is a consent wall or bot challenge however long it is, else None:
     its title is an interstitial's, its body container sits in consent/challenge markup, or its body
@@ -230,6 +247,8 @@ def wall_reason(root: HtmlElement, container: HtmlElement | None, body_text: str
             if WALL_MARKUP.match(token):
                 return f"blocked: body inside {token!r} markup"
         node = node.getparent()
+    if _possible_phrases(body_text) < MIN_WALL_PHRASES:
+        return None
     found = {match.lastgroup for match in _WALL_PHRASE_SCAN.finditer(body_text)}
     if len(found) >= MIN_WALL_PHRASES:
         return f"blocked: body carries {len(found)} consent/challenge phrases"
