@@ -21,7 +21,7 @@ from harvester.extraction.metatags import MetaIndex, first_meta
 from harvester.extraction.normalize import normalize_optional, normalize_text
 from harvester.extraction.pagemeta import PageMeta
 from harvester.extraction.rules import SiteRules
-from harvester.extraction.select import select, select_all, text_of, value_of
+from harvester.extraction.select import select_all, text_of, value_of
 
 TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " » ")
 MAX_SUFFIX_WORDS = 4
@@ -120,12 +120,24 @@ def headline_text(h1: HtmlElement) -> str:
     return normalize_text("".join(chunks)) or text_of(h1)
 
 
+def _in_main(el: HtmlElement, root: HtmlElement) -> bool:
+    """True when an ancestor of ``el`` up to ``root`` is an article, main or role=main element (the
+    page's h1s are few: walking up from each is cheaper than matching selectors over the page)."""
+    for node in el.iterancestors():
+        if node.tag in ("article", "main") or node.get("role") == "main":
+            return True
+        if node is root:
+            break
+    return False
+
+
 def _pick_h1(root: HtmlElement, site_names: tuple[str, ...], hints: list[str]) -> HtmlElement | None:
     """The title h1: inside article/main first, never a site-name logo nor a visually hidden
     heading, closest to the hints."""
     names = {n.casefold() for n in site_names}
-    scoped = select(root, "article h1, main h1, [role=main] h1")
-    ordered = scoped + [h for h in root.iter("h1") if h not in scoped]
+    headings = list(root.iter("h1"))
+    scoped = [h for h in headings if _in_main(h, root)]  # "article h1, main h1, [role=main] h1"
+    ordered = scoped + [h for h in headings if h not in scoped]
     candidates = [h for h in ordered if headline_text(h) and headline_text(h).casefold() not in names
                   and not is_hidden(h)]
     if not candidates:
