@@ -13,7 +13,7 @@ from lxml.html import HtmlElement
 from harvester.extraction.backmap import prune_boilerplate
 from harvester.extraction.boilerplate import _is_generic_boilerplate
 from harvester.extraction.cleaning import Paragraph, clean_container, link_density, paragraphs_of
-from harvester.extraction.normalize import count_words, normalize_text
+from harvester.extraction.normalize import normalize_text
 from harvester.extraction.rules import SiteRules
 from harvester.extraction.select import is_inside, select_all
 from harvester.extraction.textrules import RuleOutcome, apply_text_rules
@@ -57,7 +57,7 @@ class BodyCandidate:
 
     @property
     def words(self) -> int:
-        return sum(count_words(p.text) for p in self.outcome.kept)
+        return sum(p.words for p in self.outcome.kept)
 
     @property
     def score(self) -> float:

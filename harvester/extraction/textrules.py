@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from harvester.extraction.cleaning import Paragraph
-from harvester.extraction.normalize import count_words, normalize_text
+from harvester.extraction.normalize import normalize_text
 from harvester.extraction.rules import SiteRules
 
 # Whole-paragraph UI strings (compared case-insensitively, ignoring surrounding dashes/dots).
@@ -156,8 +156,8 @@ def _start_after_title(paragraphs: list[Paragraph], title: str | None) -> int:
     folded = title.casefold()
     for index, paragraph in enumerate(paragraphs):
         if paragraph.kind == "h1" and paragraph.text.casefold() == folded:
-            before = sum(count_words(p.text) for p in paragraphs[:index])
-            after = sum(count_words(p.text) for p in paragraphs[index + 1:])
+            before = sum(p.words for p in paragraphs[:index])
+            after = sum(p.words for p in paragraphs[index + 1:])
             return index + 1 if before < after else 0
     return 0
 
@@ -224,7 +224,7 @@ def apply_text_rules(paragraphs: list[Paragraph], title: str | None, rules: Site
             outcome.dropped.append(paragraph)
             continue
         outcome.kept.append(paragraph)
-        words += count_words(text)
+        words += paragraph.words
     if outcome.kept and HANDLE.match(outcome.kept[-1].text):
         outcome.dropped.append(outcome.kept.pop())
     while outcome.kept and outcome.kept[-1].kind in HEADINGS:
