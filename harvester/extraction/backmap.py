@@ -24,6 +24,7 @@ from harvester.extraction.boilerplate import (
     raw_class_tokens,
 )
 from harvester.extraction.normalize import normalize_text
+from harvester.extraction.pagetext import PageText
 
 OUTPUT_BLOCKS = frozenset({"p", "li", "h2", "h3", "h4", "h5", "h6", "blockquote", "td", "pre", "div"})
 PAGE_BLOCKS = frozenset({"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "td", "th", "pre", "div",
@@ -62,21 +63,23 @@ HEAD_CHARS = 24
 """Page elements are first compared by the start of their text (cheap), in full only on a match."""
 
 
-def _page_index(page_body: HtmlElement, wanted: set[str]) -> dict[str, list[HtmlElement]]:
+def _page_index(page_body: HtmlElement, wanted: set[str], texts: PageText) -> dict[str, list[HtmlElement]]:
     """Page elements whose whole text is one of ``wanted``.
 
     Normalising text is the cost here, so an element's text is normalised in full only when it
     could normalise to a wanted one: its raw length lies between the shortest wanted text (folding
     never lengthens) and far over the longest (only whitespace folds), and the normalised start of
-    its text (a prefix of the normalised whole) begins one of the wanted texts."""
+    its text (a prefix of the normalised whole) begins one of the wanted texts. Lengths and texts
+    come from ``texts`` (measured once for the page), so the length test copies no text."""
     index: dict[str, list[HtmlElement]] = {}
     longest = max(len(t) for t in wanted)
     shortest = min(len(t) for t in wanted)
     heads = {t[:HEAD_CHARS] for t in wanted}
     for el in page_body.iter(*PAGE_BLOCKS):
-        raw = el.text_content()
-        if len(raw) < shortest or len(raw) > 4 * longest + 400:
+        length = texts.length(el)
+        if length < shortest or length > 4 * longest + 400:
             continue
+        raw = texts.raw(el)
         head = normalize_text(raw[:4 * HEAD_CHARS])
         if len(head) >= HEAD_CHARS:
             if head[:HEAD_CHARS] not in heads:
@@ -91,7 +94,7 @@ def _page_index(page_body: HtmlElement, wanted: set[str]) -> dict[str, list[Html
     return index
 
 
-def _in_boilerplate(el: HtmlElement, limit: float, cache: dict[HtmlElement, bool]) -> bool:
+def _in_boilerplate(el: HtmlElement, limit: float, cache: dict[HtmlElement, bool], texts: PageText) -> bool:
     """True when an ancestor of ``el`` (or ``el``) is boilerplate holding at most ``limit`` characters.
 
     An ancestor's text holds its descendants' text, so the walk up stops at the first element over
@@ -104,8 +107,7 @@ def _in_boilerplate(el: HtmlElement, limit: float, cache: dict[HtmlElement, bool
             found = cache[node]
             break
         path.append(node)
-        raw = node.text_content()
-        if len(raw) > limit and len(normalize_text(raw)) > limit:  # folding never lengthens
+        if texts.length(node) > limit and len(normalize_text(texts.raw(node))) > limit:  # folding never lengthens
             break
         if node.tag not in NEVER_BOILERPLATE and is_boilerplate_block(node):
             found = True
@@ -116,8 +118,9 @@ def _in_boilerplate(el: HtmlElement, limit: float, cache: dict[HtmlElement, bool
     return found
 
 
-def prune_boilerplate(container: HtmlElement, page_body: HtmlElement) -> None:
-    """Remove from ``container`` (trafilatura's output) the blocks that the page holds only in boilerplate."""
+def prune_boilerplate(container: HtmlElement, page_body: HtmlElement, page_text: PageText | None = None) -> None:
+    """Remove from ``container`` (trafilatura's output) the blocks that the page holds only in boilerplate
+    (``page_text``: the page's text, measured once for all stages)."""
     blocks = [el for el in container.iter(*OUTPUT_BLOCKS) if el is not container]
     texts = {el: _text(el) for el in blocks}
     wanted = {t for t in texts.values() if len(t) >= MIN_CHARS}
@@ -125,11 +128,12 @@ def prune_boilerplate(container: HtmlElement, page_body: HtmlElement) -> None:
         return
     total = len(_text(container))
     limit = KEEP_SHARE * total
-    index = _page_index(page_body, wanted)
+    page_text = page_text if page_text is not None else PageText(page_body)
+    index = _page_index(page_body, wanted, page_text)
     cache: dict[HtmlElement, bool] = {}
     for el in blocks:
         matches = index.get(texts[el])
         if not matches or el.getparent() is None:
             continue
-        if all(_in_boilerplate(m, limit, cache) for m in matches):
+        if all(_in_boilerplate(m, limit, cache, page_text) for m in matches):
             el.drop_tree()

@@ -12,6 +12,7 @@ from harvester.extraction.cleaning import link_density
 from harvester.extraction.generic import _direct_text, structural_candidates
 from harvester.extraction.metadata import PageMeta
 from harvester.extraction.normalize import count_words, normalize_text
+from harvester.extraction.pagetext import PageText
 from harvester.extraction.select import class_tokens, text_of
 
 SOFT_404 = re.compile(
@@ -284,7 +285,7 @@ MIN_LINK_TEXT_CHARS = 8
 """Link texts shorter than this (and of one word) are too common in prose to be matched."""
 
 
-def link_text_reason(body_text: str, page_body: HtmlElement) -> str | None:
+def link_text_reason(body_text: str, page_body: HtmlElement, page_text: PageText | None = None) -> str | None:
     """A reason when most of the extracted body text is the text of the page's links (a list or table
     of links, a navigation dump, whichever container or extractor found it), else None."""
     if not body_text:
@@ -292,7 +293,7 @@ def link_text_reason(body_text: str, page_body: HtmlElement) -> str | None:
     anchors: dict[str, int] = {}
     for a in page_body.iter("a"):
         if a.get("href"):
-            text = text_of(a)
+            text = page_text.visible(a) if page_text is not None else text_of(a)
             if len(text) >= MIN_LINK_TEXT_CHARS or " " in text:
                 anchors[text] = anchors.get(text, 0) + 1
     if sum(anchors.values()) < MIN_DUMP_LINKS:

@@ -5,10 +5,13 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 import lxml.etree
 import lxml.html
 from lxml.html import HtmlElement
+
+from harvester.extraction.pagetext import PageText
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF8, "utf-8"),
@@ -125,6 +128,11 @@ class Document:
     text: str
     root: HtmlElement
     body: HtmlElement
+
+    @cached_property
+    def body_text(self) -> PageText:
+        """The text of every element of <body>, measured once (on first use) for all stages."""
+        return PageText(self.body)
 
 
 def _repair(text: str, invalid: bool = True) -> str:

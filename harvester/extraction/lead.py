@@ -16,6 +16,7 @@ from lxml.html import HtmlElement
 from harvester.extraction.boilerplate import _is_generic_boilerplate, name_parts, raw_class_tokens
 from harvester.extraction.cleaning import inline_text
 from harvester.extraction.normalize import count_words, normalize_text
+from harvester.extraction.pagetext import PageText
 from harvester.extraction.select import class_tokens
 from harvester.extraction.textrules import is_cross_link
 
@@ -82,8 +83,9 @@ def _in_boilerplate(el: HtmlElement, title_ancestors: frozenset[HtmlElement] = f
 
 
 def find_lead(page_body: HtmlElement, title_node: HtmlElement | None, first_paragraph: str,
-              description: str | None, known: set[str]) -> str | None:
-    """The lead's text, or None. ``known`` holds texts already in the article (title, body)."""
+              description: str | None, known: set[str], page_text: PageText | None = None) -> str | None:
+    """The lead's text, or None. ``known`` holds texts already in the article (title, body);
+    ``page_text`` the text of ``page_body``'s elements, when measured already."""
     if title_node is None or not first_paragraph:
         return None
     if not any(a is page_body for a in title_node.iterancestors()):
@@ -93,7 +95,7 @@ def find_lead(page_body: HtmlElement, title_node: HtmlElement | None, first_para
     for el in _following(title_node, page_body):
         if not isinstance(el.tag, str) or el.tag not in LEAD_TAGS:
             continue
-        text = normalize_text(el.text_content())
+        text = normalize_text(page_text.raw(el) if page_text is not None else el.text_content())
         if text.startswith(prefix) and len(text) <= len(first_paragraph) + 200:
             return None  # the body begins: no lead before it
         if prefix in text:

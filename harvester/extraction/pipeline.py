@@ -35,6 +35,7 @@ from harvester.extraction.metadata import (
     read_metadata,
 )
 from harvester.extraction.model import Article, ExtractionResult, NonArticle, PageClass
+from harvester.extraction.pagetext import PageText
 from harvester.extraction.rules import SiteRules
 from harvester.extraction.select import text_of
 from harvester.extraction.textrules import drop_bylines
@@ -53,7 +54,7 @@ def _article_scope(title_node: HtmlElement | None, candidate: BodyCandidate) -> 
     return article_scope(title_node, candidate.node)
 
 
-def add_lead(page_body: HtmlElement, meta: PageMeta, candidate: BodyCandidate) -> None:
+def add_lead(page_body: HtmlElement, meta: PageMeta, candidate: BodyCandidate, page_text: PageText | None = None) -> None:
     """Put the page's lead (summary) first when the generic body left it out."""
     kept = candidate.outcome.kept
     if not kept:
@@ -61,7 +62,7 @@ def add_lead(page_body: HtmlElement, meta: PageMeta, candidate: BodyCandidate) -
     known = {p.text for p in kept} | {meta.title or ""}
     if meta.title_node is not None:
         known.add(text_of(meta.title_node))
-    lead = find_lead(page_body, meta.title_node, kept[0].text, meta.description, known)
+    lead = find_lead(page_body, meta.title_node, kept[0].text, meta.description, known, page_text)
     if lead:
         node = candidate.cleaned.makeelement("p", {})
         node.text = lead
@@ -134,7 +135,8 @@ def run(html: str | bytes | None, url: str, rules: SiteRules | None = None) -> E
         return NonArticle(url, PageClass.LISTING, reason)
     # the body repeats the heading as shown (kicker included), which may differ from the stored title
     shown = text_of(meta.title_node) if meta.title_node is not None else meta.title
-    candidate = find_body(document.body, document.text, url, rules, shown or meta.title, meta.title_node, meta.site_names)
+    candidate = find_body(document.body, document.text, url, rules, shown or meta.title, meta.title_node, meta.site_names,
+                          document.body_text)
     if candidate is None or candidate.words < MIN_BODY_WORDS:
         candidate = from_embedded_state(document.root, url, rules, meta) or candidate
     if blocked and (candidate is None or candidate.words < MAX_WALL_BODY_WORDS):
@@ -144,7 +146,7 @@ def run(html: str | bytes | None, url: str, rules: SiteRules | None = None) -> E
         reason = wall_reason(document.root, candidate.node, body_text)
         if reason:
             return NonArticle(url, PageClass.BLOCKED, reason)
-        reason = link_text_reason(body_text, document.body)
+        reason = link_text_reason(body_text, document.body, document.body_text)
         if reason:
             return NonArticle(url, PageClass.LISTING, reason)
     reason = paywall_reason(document.root, document.body, candidate.words if candidate else 0, text,
@@ -159,7 +161,7 @@ def run(html: str | bytes | None, url: str, rules: SiteRules | None = None) -> E
     markup_from_page(document.body, meta)
     drop_bylines(candidate.outcome, meta.authors)
     if candidate.stage == "generic":
-        add_lead(document.body, meta, candidate)
+        add_lead(document.body, meta, candidate, document.body_text)
     if candidate.words < MIN_BODY_WORDS:
         return NonArticle(url, PageClass.TOO_SHORT, f"too short: body has {candidate.words} words")
     if not meta.title:
