@@ -10,6 +10,8 @@ class name on the article's own container cannot take the article with it.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from lxml.html import HtmlElement
 
 from harvester.extraction.boilerplate import (
@@ -39,6 +41,15 @@ wrappers (a "sidebar-grid" around the article): not a reason to drop trafilatura
 CONTENT_PARTS = BOILERPLATE_PARTS - LAYOUT_PARTS
 
 
+@lru_cache(maxsize=8192)
+def _content_boilerplate_name(token: str) -> bool:
+    """True when one class name or id names non-article content (``CONTENT_PARTS``, not layout)."""
+    if token.lower() in BOILERPLATE_NAMES:
+        return True
+    parts = name_parts(token)
+    return any(p in CONTENT_PARTS for p in parts) or any(pair in BOILERPLATE_PAIRS for pair in zip(parts, parts[1:]))
+
+
 def is_boilerplate_block(el: HtmlElement) -> bool:
     """True for an element whose class/id names non-article content (newsletter, comments, author bio,
     ads, popups), that is hidden, or that is a link card or a link cluster. aria-hidden is not enough:
@@ -46,12 +57,8 @@ def is_boilerplate_block(el: HtmlElement) -> bool:
     which recognise them by their attribution line."""
     if el.get("hidden") is not None or _HIDDEN_STYLE.search(el.get("style") or ""):
         return True
-    for token in raw_class_tokens(el):
-        if token.lower() in BOILERPLATE_NAMES:
-            return True
-        parts = name_parts(token)
-        if any(p in CONTENT_PARTS for p in parts) or any(pair in BOILERPLATE_PAIRS for pair in zip(parts, parts[1:])):
-            return True
+    if any(_content_boilerplate_name(token) for token in raw_class_tokens(el)):
+        return True
     return el.tag in ("aside", "nav") or is_link_card(el) or is_link_cluster(el)
 
 

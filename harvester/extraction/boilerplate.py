@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import lxml.etree
 from lxml.html import HtmlElement
@@ -57,10 +58,12 @@ KEEP_SHARE = 0.6
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
-def name_parts(name: str) -> list[str]:
+@lru_cache(maxsize=8192)
+def name_parts(name: str) -> tuple[str, ...]:
     """The lower-case words of a class name or id, split at - and _ and at camelCase humps
-    ("NewsletterBox" -> ["newsletter", "box"])."""
-    return [p.lower() for p in _SPLIT.split(_CAMEL.sub("-", name)) if p]
+    ("NewsletterBox" -> ("newsletter", "box")). Cached: a page repeats its class names on many
+    elements, and several stages ask about the same elements."""
+    return tuple(p.lower() for p in _SPLIT.split(_CAMEL.sub("-", name)) if p)
 
 
 def raw_class_tokens(el: HtmlElement) -> list[str]:
@@ -70,6 +73,7 @@ def raw_class_tokens(el: HtmlElement) -> list[str]:
     return names + ([ident] if ident else [])
 
 
+@lru_cache(maxsize=8192)
 def is_boilerplate_name(name: str) -> bool:
     """True when one class name or id says boilerplate (token match, not substring)."""
     if name.lower() in BOILERPLATE_NAMES:

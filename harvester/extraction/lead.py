@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from lxml.html import HtmlElement
 
@@ -41,17 +42,21 @@ CAMEL_LEAD_PARTS = frozenset({"lead", "lede", "dek", "deck", "standfirst", "intr
 def _marked(el: HtmlElement) -> bool:
     if any(LEAD_PARTS & set(_SPLIT.split(token)) for token in class_tokens(el)):
         return True
-    return any(CAMEL_LEAD_PARTS & set(name_parts(token)) for token in raw_class_tokens(el))
+    return any(CAMEL_LEAD_PARTS.intersection(name_parts(token)) for token in raw_class_tokens(el))
 
 
 CAPTION_PARTS = frozenset({"caption", "figcaption", "credit", "credits", "slideshow", "carousel"})
 
 
+@lru_cache(maxsize=8192)
+def _caption_name(token: str) -> bool:
+    return not CAPTION_PARTS.isdisjoint(name_parts(token))
+
+
 def _in_figure(el: HtmlElement) -> bool:
     """Captions are never the lead: a block inside a figure, named caption/credit, or holding one."""
     def caption(node: HtmlElement) -> bool:
-        return node.tag in ("figure", "figcaption") or any(
-            CAPTION_PARTS & set(name_parts(token)) for token in raw_class_tokens(node))
+        return node.tag in ("figure", "figcaption") or any(_caption_name(token) for token in raw_class_tokens(node))
 
     node: HtmlElement | None = el.getparent()
     while node is not None:
