@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Any
 
 from lxml.html import HtmlElement
@@ -38,13 +39,24 @@ _PART_SPLIT = re.compile(r"[-_]+|(?<=[a-z])(?=[A-Z])")
 def _strip_known(title: str, names: tuple[str, ...]) -> str:
     """``title`` without a known site name glued to either end by any separator, in any script."""
     for name in sorted(names, key=len, reverse=True):
-        escaped = re.escape(name)
-        for pattern in (rf"^(?P<rest>.+?)\s*[{_SEPARATOR_CHARS}]+\s*{escaped}\s*$",
-                        rf"^\s*{escaped}\s*[{_SEPARATOR_CHARS}]+\s*(?P<rest>.+)$"):
-            match = re.match(pattern, title, re.IGNORECASE)
+        present, patterns = _name_patterns(name)
+        if not present.search(title):
+            continue  # the name is not in the title at all: neither pattern can match
+        for pattern in patterns:
+            match = pattern.match(title)
             if match and match["rest"].strip():
                 return match["rest"].strip()
     return title
+
+
+@lru_cache(maxsize=1024)
+def _name_patterns(name: str) -> tuple[re.Pattern[str], tuple[re.Pattern[str], ...]]:
+    """The site name as a case-insensitive pattern, and the title patterns with it as suffix and as
+    prefix (compiled once per name; the title patterns backtrack, the name search is linear)."""
+    escaped = re.escape(name)
+    return re.compile(escaped, re.IGNORECASE), (
+        re.compile(rf"^(?P<rest>.+?)\s*[{_SEPARATOR_CHARS}]+\s*{escaped}\s*$", re.IGNORECASE),
+        re.compile(rf"^\s*{escaped}\s*[{_SEPARATOR_CHARS}]+\s*(?P<rest>.+)$", re.IGNORECASE))
 
 
 def strip_site_suffix(title: str, site_names: tuple[str, ...]) -> str:
