@@ -127,15 +127,24 @@ def _visible_text(body: HtmlElement) -> str:
     return normalize_text(" ".join(_visible_parts(body)))
 
 
+_WORD_BATCH = 32
+"""Text parts normalised and counted together (a call per part costs more than the counting)."""
+
+
 def _more_words_than(parts: Iterable[str], limit: int) -> bool:
     """``count_words(_visible_text(...)) > limit``, stopping as soon as it is (word counts of
-    normalised parts add up: the parts are joined with spaces)."""
+    normalised parts add up: the parts are joined with spaces, and normalising only removes
+    characters and folds spaces, so no word spans two parts)."""
     words = 0
+    batch: list[str] = []
     for part in parts:
-        words += count_words(normalize_text(part))
-        if words > limit:
-            return True
-    return False
+        batch.append(part)
+        if len(batch) == _WORD_BATCH:
+            words += count_words(normalize_text(" ".join(batch)))
+            if words > limit:
+                return True
+            batch = []
+    return words + count_words(normalize_text(" ".join(batch))) > limit
 
 
 def blocked_reason(root: HtmlElement, body: HtmlElement, raw_html: str) -> str | None:
