@@ -39,10 +39,9 @@ _PART_SPLIT = re.compile(r"[-_]+|(?<=[a-z])(?=[A-Z])")
 def _strip_known(title: str, names: tuple[str, ...]) -> str:
     """``title`` without a known site name glued to either end by any separator, in any script."""
     for name in sorted(names, key=len, reverse=True):
-        present, patterns = _name_patterns(name)
-        if not present.search(title):
-            continue  # the name is not in the title at all: neither pattern can match
-        for pattern in patterns:
+        if not _name_pattern(name).search(title):
+            continue  # the name is not in the title at all: neither title pattern can match
+        for pattern in _title_patterns(name):
             match = pattern.match(title)
             if match and match["rest"].strip():
                 return match["rest"].strip()
@@ -50,13 +49,18 @@ def _strip_known(title: str, names: tuple[str, ...]) -> str:
 
 
 @lru_cache(maxsize=1024)
-def _name_patterns(name: str) -> tuple[re.Pattern[str], tuple[re.Pattern[str], ...]]:
-    """The site name as a case-insensitive pattern, and the title patterns with it as suffix and as
-    prefix (compiled once per name; the title patterns backtrack, the name search is linear)."""
+def _name_pattern(name: str) -> re.Pattern[str]:
+    """The site name as a case-insensitive pattern (a linear search, cheap to compile)."""
+    return re.compile(re.escape(name), re.IGNORECASE)
+
+
+@lru_cache(maxsize=1024)
+def _title_patterns(name: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Titles with the site name as suffix and as prefix, compiled once per name and only for names
+    found in a title (they cost far more to compile and to match than the name search)."""
     escaped = re.escape(name)
-    return re.compile(escaped, re.IGNORECASE), (
-        re.compile(rf"^(?P<rest>.+?)\s*[{_SEPARATOR_CHARS}]+\s*{escaped}\s*$", re.IGNORECASE),
-        re.compile(rf"^\s*{escaped}\s*[{_SEPARATOR_CHARS}]+\s*(?P<rest>.+)$", re.IGNORECASE))
+    return (re.compile(rf"^(?P<rest>.+?)\s*[{_SEPARATOR_CHARS}]+\s*{escaped}\s*$", re.IGNORECASE),
+            re.compile(rf"^\s*{escaped}\s*[{_SEPARATOR_CHARS}]+\s*(?P<rest>.+)$", re.IGNORECASE))
 
 
 def strip_site_suffix(title: str, site_names: tuple[str, ...]) -> str:
