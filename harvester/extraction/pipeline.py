@@ -40,7 +40,10 @@ from harvester.extraction.rules import SiteRules
 from harvester.extraction.select import text_of
 from harvester.extraction.textrules import drop_bylines
 
-_TAGS = re.compile(r"<[^>]*>|<!--.*?-->", re.DOTALL)
+_NO_TEXT = re.compile(r"(?:<[^>]*>|<!--.*?-->|\s+)*+", re.DOTALL)
+"""Markup and white space from the start of the page: when it reaches the end, the page without its
+tags is blank (the scan stops at the first visible character instead of copying the whole page
+without its tags; possessive, so it keeps no backtracking state however many tags there are)."""
 
 
 def _article_scope(title_node: HtmlElement | None, candidate: BodyCandidate) -> HtmlElement:
@@ -118,7 +121,7 @@ def run(html: str | bytes | None, url: str, rules: SiteRules | None = None) -> E
     if not html:
         return NonArticle(url, PageClass.EMPTY, "empty: no bytes")
     text = decode(html)
-    if not _TAGS.sub("", text).strip():
+    if _NO_TEXT.match(text).end() == len(text):
         return NonArticle(url, PageClass.EMPTY, "empty: no text")
     try:
         document = parse(text)
