@@ -138,8 +138,10 @@ def run(html: str | bytes | None, url: str, rules: SiteRules | None = None) -> E
         return NonArticle(url, PageClass.LISTING, reason)
     # the body repeats the heading as shown (kicker included), which may differ from the stored title
     shown = text_of(meta.title_node) if meta.title_node is not None else meta.title
+    # the page's text measured once for the generic path's stages; a site-rule page skips it
+    page_text = document.body_text if rules is None else None
     candidate = find_body(document.body, document.text, url, rules, shown or meta.title, meta.title_node, meta.site_names,
-                          document.body_text)
+                          page_text)
     if candidate is None or candidate.words < MIN_BODY_WORDS:
         candidate = from_embedded_state(document.root, url, rules, meta) or candidate
     if blocked and (candidate is None or candidate.words < MAX_WALL_BODY_WORDS):
@@ -149,7 +151,7 @@ def run(html: str | bytes | None, url: str, rules: SiteRules | None = None) -> E
         reason = wall_reason(document.root, candidate.node, body_text)
         if reason:
             return NonArticle(url, PageClass.BLOCKED, reason)
-        reason = link_text_reason(body_text, document.body, document.body_text)
+        reason = link_text_reason(body_text, document.body, page_text)
         if reason:
             return NonArticle(url, PageClass.LISTING, reason)
     reason = paywall_reason(document.root, document.body, candidate.words if candidate else 0, text,
@@ -164,7 +166,7 @@ def run(html: str | bytes | None, url: str, rules: SiteRules | None = None) -> E
     markup_from_page(document.body, meta)
     drop_bylines(candidate.outcome, meta.authors)
     if candidate.stage == "generic":
-        add_lead(document.body, meta, candidate, document.body_text)
+        add_lead(document.body, meta, candidate, page_text)
     if candidate.words < MIN_BODY_WORDS:
         return NonArticle(url, PageClass.TOO_SHORT, f"too short: body has {candidate.words} words")
     if not meta.title:
