@@ -161,10 +161,11 @@ PAGE_TEXT_FLOOR = 0.2
 """... or when the whole page's paragraphs hold under this share of it (the text sits in divs:
 trafilatura's own extractor tends to find nothing there and its whole-page baseline takes over,
 where the full pass lets readability compete)."""
-_UNCLEAN = (".//aside|.//audio|.//button|.//fencedframe|.//fieldset|.//figure|.//footer|.//iframe|.//input|"
-            ".//label|.//link|.//nav|.//noindex|.//noscript|.//object|.//option|.//select|.//source|.//svg|"
-            ".//time")
-"""What trafilatura's full pass calls an unclean result, where justext competes (its SANITIZED_XPATH)."""
+_UNCLEAN = ("aside", "audio", "button", "fencedframe", "fieldset", "figure", "footer", "iframe", "input", "label",
+            "link", "nav", "noindex", "noscript", "object", "option", "select", "source", "svg", "time")
+"""What trafilatura's full pass calls an unclean result, where justext competes (the tags of its
+SANITIZED_XPATH, ".//aside|.//audio|...": one walk over the result finds the first instead of one
+walk per tag finding all)."""
 
 
 def _trafilatura(page: HtmlElement | str, fast: bool) -> Any:
@@ -214,7 +215,7 @@ def doubtful(document: Any, root: HtmlElement, page_text: PageText | None = None
     paragraphs = len(document.body.findall(".//p"))
     if not paragraphs or len(document.body.findall(".//table")) > paragraphs:
         return True
-    if document.body.xpath(_UNCLEAN):
+    if next(document.body.iterdescendants(*_UNCLEAN), None) is not None:
         return True
     page, container = _paragraph_chars(root, page_text)
     return container > CONTAINER_RATIO * length or page < PAGE_TEXT_FLOOR * length
