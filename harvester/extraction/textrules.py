@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import islice
 
 from harvester.extraction.cleaning import Paragraph
 from harvester.extraction.normalize import normalize_text
@@ -96,7 +97,10 @@ MIN_WORDS_BEFORE_STOP = 20
 
 def is_date_line(text: str) -> bool:
     """True for a short paragraph that is only a date/time stamp with a label."""
-    return bool(DATE_LIKE.search(text)) and len(_ALPHA_WORD.findall(text)) <= MAX_DATE_LINE_WORDS
+    words = _ALPHA_WORD.finditer(text)  # counted only up to the limit: prose stops after a few words
+    if sum(1 for _ in islice(words, MAX_DATE_LINE_WORDS + 1)) > MAX_DATE_LINE_WORDS:
+        return False
+    return bool(DATE_LIKE.search(text))
 
 
 MAX_MARKER_LINK_WORDS = 20
