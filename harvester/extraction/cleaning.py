@@ -174,9 +174,10 @@ def drop_nodes(root: HtmlElement, dropped: list[Paragraph], kept: list[Paragraph
         node.drop_tree()
 
 
-def sanitized_html(root: HtmlElement, base_url: str) -> str:
-    """The body as sanitized HTML: structure tags only, absolute URLs, nofollow links."""
-    clone = detached_copy(root)
+def sanitized_html(root: HtmlElement, base_url: str, in_place: bool = False) -> str:
+    """The body as sanitized HTML: structure tags only, absolute URLs, nofollow links. ``in_place``
+    rewrites image and link URLs in ``root`` itself instead of a copy (for a tree used no further)."""
+    clone = root if in_place else detached_copy(root)
     for img in list(clone.iter("img")):
         src = image_src(img)
         if src:

@@ -88,7 +88,7 @@ def _article(meta: PageMeta, candidate: BodyCandidate, url: str) -> Article:
         url=meta.url,
         title=meta.title or "",
         body=body,
-        body_html=sanitized_html(candidate.cleaned, url),
+        body_html=sanitized_html(candidate.cleaned, url, in_place=True),  # the last use of the cleaned copy
         authors=list(meta.authors),
         published=meta.published,
         modified=meta.modified,
