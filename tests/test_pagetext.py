@@ -1,4 +1,5 @@
-"""PageText: the text of every element measured in one walk must equal what lxml says per element."""
+"""PageText (the text of every element measured in one walk must equal what lxml says per element) and
+the case-folding behind the rule prefilters."""
 
 from __future__ import annotations
 
@@ -52,3 +53,27 @@ def test_elements_added_later_are_measured_on_demand() -> None:
     assert index.raw(added) == "new text"
     assert index.length(added) == 8
     assert index.visible(added) == "new text"
+
+
+def test_search_key_folds_every_character_a_case_insensitive_search_takes_for_a_letter() -> None:
+    # the prompt and consent-wall rules skip a pattern when none of its words is in search_key(text):
+    # a character the pattern would match to a letter must become that letter, or a match is missed
+    import re
+
+    from harvester.extraction.textrules import search_key
+
+    for code in (0x130, 0x131, 0x17F, 0x212A, *range(0x41, 0x5B)):
+        char = chr(code)
+        letters = [a for a in "abcdefghijklmnopqrstuvwxyz" if re.fullmatch(a, char, re.IGNORECASE)]
+        assert letters and all(search_key(char) == a for a in letters), hex(code)
+
+
+def test_prompt_and_wall_prefilters_keep_every_match() -> None:
+    from harvester.extraction.classify import WALL_PHRASES, _possible_phrases
+    from harvester.extraction.textrules import is_prompt
+
+    assert is_prompt("FOLLOW US ON LİNKEDIN")  # dotted capital I: the pattern matches it as i
+    assert is_prompt("Sign up for our ſtory newsletter")
+    wall = "We value your privacy. We and our partners store and/or access information on a device. Accept all"
+    assert sum(1 for p in WALL_PHRASES if p.search(wall)) == 4
+    assert _possible_phrases(wall) >= 4

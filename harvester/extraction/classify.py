@@ -14,6 +14,7 @@ from harvester.extraction.metadata import PageMeta
 from harvester.extraction.normalize import count_words, normalize_text
 from harvester.extraction.pagetext import PageText
 from harvester.extraction.select import class_tokens, text_of
+from harvester.extraction.textrules import search_key
 
 SOFT_404 = re.compile(
     r"\b404\b|\bpage not found\b|\bnot found\b|\bnothing (?:was )?found\b|"
@@ -238,9 +239,7 @@ def _wall_title(root: HtmlElement) -> str | None:
 def _possible_phrases(text: str) -> int:
     """How many of WALL_PHRASES could match in ``text``: at least as many as do. (A case-insensitive
     pattern also matches dotless i and long s to i and s, which lower-casing leaves alone.)"""
-    key = text.lower()
-    if not key.isascii():
-        key = key.replace("\u0131", "i").replace("\u017f", "s")
+    key = search_key(text)
     return sum(any(word in key for word in words) for words in _WALL_PHRASE_WORDS)
 
 

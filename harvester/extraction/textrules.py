@@ -71,11 +71,36 @@ PROMPTS = (
                r"\bthird[- ]party content\b|\bexternal content\b", re.IGNORECASE),
 )
 MAX_PROMPT_WORDS = 40
+_PROMPT_WORDS = (
+    ("newsletter",),
+    ("twitter", "facebook", "instagram", "whatsapp", "telegram", "tiktok", "youtube", "google news", "linkedin"),
+    ("story", "got a tip", "get in touch"),
+    ("fehler gefunden", "spotted a", "found an error", "report a"),
+    ("subscribe", "会員限定", "有料"),
+    ("getty images", "shutterstock", "imago", "picture", "/"),
+    ("extern", "ein klick für den datenschutz", "redaktioneller inhalt", "party content"),
+)
+"""For each of PROMPTS, texts one of which any match of it holds (lower-cased): a paragraph holding
+none of them is not searched with that pattern."""
+
+
+def search_key(text: str) -> str:
+    """``text`` lower-cased for a necessary-condition test before a case-insensitive search: what such
+    a search matches to i and s but lower-casing does not make i or s becomes i and s (dotless i, long
+    s, and dotted capital I, which lower-cases to i and a combining dot)."""
+    key = text.lower()
+    if key.isascii():
+        return key
+    return key.replace("\u0131", "i").replace("\u017f", "s").replace("\u0307", "")
 
 
 def is_prompt(text: str) -> bool:
     """True for a short call to action (newsletter, follow us, tips, error reports, embed placeholders)."""
-    return len(text.split()) <= MAX_PROMPT_WORDS and any(p.search(text) for p in PROMPTS)
+    if len(text.split()) > MAX_PROMPT_WORDS:
+        return False
+    key = search_key(text)
+    return any(pattern.search(text) for pattern, words in zip(PROMPTS, _PROMPT_WORDS)
+               if any(word in key for word in words))
 # A line that is only a date and/or time: "Stand: 22.04.2024, 06:00 Uhr", "Friday, 28.04.2023, 19:25".
 DATE_LIKE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b|\b\d{1,2}:\d{2}\b")
 _ALPHA_WORD = re.compile(r"[^\W\d_]{2,}")
