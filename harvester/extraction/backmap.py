@@ -101,6 +101,15 @@ def _page_index(page_body: HtmlElement, wanted: set[str], texts: PageText) -> di
     return index
 
 
+def _normalized_longer(raw: str, limit: float) -> bool:
+    """``len(normalize_text(raw)) > limit``, normalising only a start of ``raw`` when that is already
+    long enough (a normalised start of a text is a start of the normalised text)."""
+    head = int(2 * limit) + 100
+    if len(raw) > head and len(normalize_text(raw[:head])) > limit:
+        return True
+    return len(normalize_text(raw)) > limit
+
+
 def _in_boilerplate(el: HtmlElement, limit: float, cache: dict[HtmlElement, bool], texts: PageText) -> bool:
     """True when an ancestor of ``el`` (or ``el``) is boilerplate holding at most ``limit`` characters.
 
@@ -114,7 +123,7 @@ def _in_boilerplate(el: HtmlElement, limit: float, cache: dict[HtmlElement, bool
             found = cache[node]
             break
         path.append(node)
-        if texts.length(node) > limit and len(normalize_text(texts.raw(node))) > limit:  # folding never lengthens
+        if texts.length(node) > limit and _normalized_longer(texts.raw(node), limit):  # folding never lengthens
             break
         if node.tag not in NEVER_BOILERPLATE and is_boilerplate_block(node):
             found = True
