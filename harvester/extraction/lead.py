@@ -105,9 +105,9 @@ def find_lead(page_body: HtmlElement, title_node: HtmlElement | None, first_para
             return None  # the body begins: no lead before it
         if prefix in text:
             continue  # an ancestor of the body
-        if not (MIN_LEAD_WORDS <= count_words(text) <= MAX_LEAD_WORDS) or _in_boilerplate(el, title_ancestors) or _in_figure(el):
-            continue
-        if _marked(el) or _similar(text, description):
+        if not (MIN_LEAD_WORDS <= count_words(text) <= MAX_LEAD_WORDS) or not (_marked(el) or _similar(text, description)):
+            continue  # (the cheap tests first: most blocks are neither marked nor like the description)
+        if not _in_boilerplate(el, title_ancestors) and not _in_figure(el):
             lead = inline_text(el)
             if lead and lead not in known and not is_cross_link(lead):
                 return lead
