@@ -152,9 +152,10 @@ def is_credit(text: str) -> bool:
 def is_link_only(paragraph: Paragraph) -> bool:
     """True when the paragraph's own block is (almost) all link text: a teaser, not prose."""
     node = paragraph.node
-    if paragraph.kind not in ("p", "li", "div") or normalize_text(node.text_content()) != paragraph.text:
-        return False
-    linked = sum(len(normalize_text(a.text_content())) for a in node.iter("a"))
+    links = list(node.iter("a"))
+    if not links or paragraph.kind not in ("p", "li", "div") or normalize_text(node.text_content()) != paragraph.text:
+        return False  # (without links no paragraph is a teaser: paragraphs are never empty)
+    linked = sum(len(normalize_text(a.text_content())) for a in links)
     return linked >= MIN_LINK_SHARE * len(paragraph.text)
 
 
