@@ -15,6 +15,7 @@ from harvester.extraction.normalize import count_words, normalize_text
 from harvester.extraction.pagetext import PageText
 from harvester.extraction.select import class_tokens, text_of
 from harvester.extraction.textrules import search_key
+from harvester.extraction.titles import first_heading, page_title
 
 SOFT_404 = re.compile(
     r"\b404\b|\bpage not found\b|\bnot found\b|\bnothing (?:was )?found\b|"
@@ -33,8 +34,8 @@ HEADLINE_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 def soft_404_reason(root: HtmlElement, meta: PageMeta) -> str | None:
     """A reason when the page's h1 or <title> says "not found", else None."""
-    h1 = next((text_of(h) for h in root.iter("h1") if text_of(h)), "")
-    title = normalize_text(root.findtext(".//title"))
+    h1 = first_heading(meta.headings if meta.headings is not None else list(root.iter("h1")))
+    title = meta.page_title if meta.page_title is not None else page_title(root)
     for label, text in (("h1", h1), ("title", title)):
         if text and len(text.split()) <= MAX_404_TITLE_WORDS and SOFT_404.search(text):
             return f"soft 404: {label} says {text!r}"
@@ -228,9 +229,12 @@ WALL_MARKUP = re.compile(
 )
 
 
-def _wall_title(root: HtmlElement) -> str | None:
-    h1 = next((text_of(h) for h in root.iter("h1") if text_of(h)), "")
-    for label, text in (("title", normalize_text(root.findtext(".//title"))), ("h1", h1)):
+def _wall_title(root: HtmlElement, meta: PageMeta | None) -> str | None:
+    if meta is not None and meta.headings is not None and meta.page_title is not None:
+        title, h1 = meta.page_title, first_heading(meta.headings)
+    else:
+        title, h1 = page_title(root), first_heading(list(root.iter("h1")))
+    for label, text in (("title", title), ("h1", h1)):
         if text and len(text.split()) <= MAX_WALL_TITLE_WORDS and WALL_TITLE.match(text):
             return f"{label} says {text!r}"
     return None
@@ -243,11 +247,13 @@ def _possible_phrases(text: str) -> int:
     return sum(any(word in key for word in words) for words in _WALL_PHRASE_WORDS)
 
 
-def wall_reason(root: HtmlElement, container: HtmlElement | None, body_text: str) -> str | None:
+def wall_reason(root: HtmlElement, container: HtmlElement | None, body_text: str,
+                meta: PageMeta | None = None) -> str | None:
     """A reason when the page is a consent wall or bot challenge however long it is, else None:
     its title is an interstitial's, its body container sits in consent/challenge markup, or its body
-    text carries ``MIN_WALL_PHRASES`` distinct consent-manager phrases."""
-    said = _wall_title(root)
+    text carries ``MIN_WALL_PHRASES`` distinct consent-manager phrases. (``meta``: the page's
+    metadata, whose title and h1s are already read.)"""
+    said = _wall_title(root, meta)
     if said:
         return f"blocked: {said}"
     node = container

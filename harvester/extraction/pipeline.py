@@ -148,7 +148,7 @@ def run(html: str | bytes | None, url: str, rules: SiteRules | None = None) -> E
         return NonArticle(url, PageClass.BLOCKED, blocked)
     if candidate is not None:  # a wall or a link dump of any length
         body_text = "\n".join(p.text for p in candidate.paragraphs)
-        reason = wall_reason(document.root, candidate.node, body_text)
+        reason = wall_reason(document.root, candidate.node, body_text, meta)
         if reason:
             return NonArticle(url, PageClass.BLOCKED, reason)
         reason = link_text_reason(body_text, document.body, page_text)

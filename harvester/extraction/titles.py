@@ -147,11 +147,27 @@ def _in_main(el: HtmlElement, root: HtmlElement) -> bool:
     return False
 
 
-def _pick_h1(root: HtmlElement, site_names: tuple[str, ...], hints: list[str]) -> HtmlElement | None:
+def page_title(root: HtmlElement) -> str:
+    """``normalize_text(root.findtext(".//title"))``, looking in <head> first: a search of the whole
+    page walks all of it (lxml's iterators look one match ahead)."""
+    first = next((child for child in root if isinstance(child.tag, str)), None)
+    if first is not None and first.tag == "head":
+        for title in first.iter("title"):  # <head> precedes the rest of the page
+            return normalize_text(title.text)
+    return normalize_text(root.findtext(".//title"))
+
+
+def first_heading(headings: list[HtmlElement]) -> str:
+    """The visible text of the first h1 that has any ("" when none has)."""
+    return next((text for text in (text_of(h) for h in headings) if text), "")
+
+
+def _pick_h1(root: HtmlElement, site_names: tuple[str, ...], hints: list[str],
+             headings: list[HtmlElement] | None = None) -> HtmlElement | None:
     """The title h1: inside article/main first, never a site-name logo nor a visually hidden
     heading, closest to the hints."""
     names = {n.casefold() for n in site_names}
-    headings = list(root.iter("h1"))
+    headings = list(root.iter("h1")) if headings is None else headings
     scoped = [h for h in headings if _in_main(h, root)]  # "article h1, main h1, [role=main] h1"
     ordered = scoped + [h for h in headings if h not in scoped]
     candidates = [h for h in ordered if headline_text(h) and headline_text(h).casefold() not in names
@@ -184,11 +200,11 @@ def find_title(root: HtmlElement, rules: SiteRules | None, meta: PageMeta,
             return
     og_title = first_meta(index, ("og:title", "twitter:title"))
     headline = normalize_optional(jsonld.strings(article.get("headline"))[0]) if article and jsonld.strings(article.get("headline")) else None
-    title_tag = normalize_optional(root.findtext(".//title"))
+    title_tag = (meta.page_title if meta.page_title is not None else page_title(root)) or None
     if headline:
         headline = strip_site_suffix(headline, meta.site_names)
     hints = [strip_site_suffix(t, meta.site_names) for t in (og_title, headline, title_tag) if t]
-    h1 = _pick_h1(root, meta.site_names, hints)
+    h1 = _pick_h1(root, meta.site_names, hints, meta.headings)
     declared = strip_site_suffix(og_title, meta.site_names) if og_title else None
     if declared and _same(declared, headline) and (h1 is None or not _same(headline_text(h1), headline)):
         meta.title, meta.sources["title"] = headline, "json-ld"
