@@ -4,6 +4,11 @@ first inside the article scope, then on the whole page outside navigation and si
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from cssselect import SelectorError, parse
+from cssselect.parser import Attrib, Class, CombinedSelector, Element
+from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from harvester.extraction.authors import clean_authors, set_authors
@@ -29,6 +34,63 @@ PAGE_SKIP_TAGS = frozenset({"nav", "aside", "form"})
 PAGE_SKIP_PARTS = SCOPE_SKIP_PARTS - {"footer"}
 
 
+MARKUP_ATTRIBUTES = ("itemprop", "property", "rel")
+_VALUES = {name: XPath(f"descendant-or-self::*/@{name}", smart_strings=False) for name in MARKUP_ATTRIBUTES}
+
+
+@lru_cache(maxsize=256)
+def _attribute_tests(selector: str) -> tuple[tuple[str, str, str], ...]:
+    """The ``[itemprop=v]`` and ``[rel~=v]``-style tests (on MARKUP_ATTRIBUTES) that an element of the
+    page must pass for ``selector`` to match anything; none for a selector that is not a plain chain
+    of element, class and attribute tests (a negation, for one, holds no necessary value)."""
+    try:
+        parsed = parse(selector)
+    except SelectorError:
+        return ()
+    tests: list[tuple[str, str, str]] = []
+    pending = [tree.parsed_tree for tree in parsed]
+    if len(pending) != 1:
+        return ()  # a group "a, b" matches when either does
+    while pending:
+        node = pending.pop()
+        if isinstance(node, CombinedSelector):
+            pending += [node.selector, node.subselector]
+        elif isinstance(node, Attrib):
+            if node.namespace is None and node.attrib in MARKUP_ATTRIBUTES and node.operator in ("=", "~="):
+                tests.append((node.attrib, node.operator, node.value.value))
+            pending.append(node.selector)
+        elif isinstance(node, Class):
+            pending.append(node.selector)
+        elif not isinstance(node, Element):
+            return ()
+    return tuple(tests)
+
+
+class _Written:
+    """The itemprop, property and rel values written under a scope (read on first need: one walk
+    per attribute, where matching each microdata or RDFa selector walks the whole scope)."""
+
+    def __init__(self, scope: HtmlElement) -> None:
+        self._scope = scope
+        self._values: dict[str, tuple[set[str], set[str]]] | None = None
+
+    def possible(self, selector: str) -> bool:
+        """False when ``selector`` cannot match: a value it tests for is written nowhere."""
+        tests = _attribute_tests(selector)
+        if not tests:
+            return True
+        if self._values is None:
+            self._values = {}
+            for name, values in _VALUES.items():
+                found = set(values(self._scope))
+                self._values[name] = (found, {token for value in found for token in value.split()})
+        for name, operator, value in tests:
+            whole, tokens = self._values[name]
+            if value not in (whole if operator == "=" else tokens):
+                return False
+        return True
+
+
 def _tag_values(el: HtmlElement) -> list[str]:
     """Tags of one element: a link's text, or a comma-separated keywords value."""
     if "category" in (el.get("rel") or "").lower():
@@ -41,14 +103,16 @@ def _tag_values(el: HtmlElement) -> list[str]:
 def markup_from_scope(scope: HtmlElement, meta: PageMeta, skip_tags: frozenset[str] = SCOPE_SKIP_TAGS,
                       skip_parts: frozenset[str] = SCOPE_SKIP_PARTS) -> None:
     """Last resort for authors, section and tags: microdata, RDFa and rel=author/category/tag links
-    inside ``scope`` (never in navigation, sidebars, related lists or comments)."""
+    inside ``scope`` (never in navigation, sidebars, related lists or comments). A selector testing
+    for an itemprop, property or rel value that the scope does not hold is not matched at all."""
+    written = _Written(scope)
     if not meta.authors or meta.authors_are_outlet:
-        for selector in AUTHOR_MARKUP:
+        for selector in filter(written.possible, AUTHOR_MARKUP):
             names = clean_authors([value_of(el) for el in scoped(scope, selector, skip_tags, skip_parts)])
             if names and set_authors(meta, names, "selector", meta.outlet_keys):
                 break
     if meta.section is None:
-        for selector in SECTION_MARKUP:
+        for selector in filter(written.possible, SECTION_MARKUP):
             # a category link may sit in a small <nav> (a kicker); site menus carry no rel=category
             found = scoped(scope, selector, skip_tags - {"nav"}, skip_parts)
             values = [v for v in (value_of(el) for el in found) if v]
@@ -56,7 +120,7 @@ def markup_from_scope(scope: HtmlElement, meta: PageMeta, skip_tags: frozenset[s
                 meta.section, meta.sources["section"] = values[0], "selector"
                 break
     if not meta.tags:
-        for selector in TAG_MARKUP:
+        for selector in filter(written.possible, TAG_MARKUP):
             found = scoped(scope, selector, skip_tags, skip_parts)
             tags = list(dict.fromkeys(t for el in found for t in _tag_values(el)))
             if tags:
