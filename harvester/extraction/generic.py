@@ -11,7 +11,7 @@ import lxml.html
 from lxml.html import HtmlElement
 
 from harvester.extraction.backmap import prune_boilerplate
-from harvester.extraction.boilerplate import _is_generic_boilerplate
+from harvester.extraction.boilerplate import _is_generic_boilerplate, strip_boilerplate
 from harvester.extraction.cleaning import Paragraph, clean_container, link_density, paragraphs_of
 from harvester.extraction.normalize import normalize_text
 from harvester.extraction.pagetext import PageText
@@ -304,9 +304,11 @@ def find_body(page_body: HtmlElement, html: str, url: str, rules: SiteRules | No
     def fallback() -> BodyCandidate | None:
         texts = page_text if page_text is not None else PageText(page_body)
         container = trafilatura_body(page_body.getroottree().getroot(), texts)
-        if container is not None:
-            prune_boilerplate(container, page_body, texts)
-        return choose([evaluate(container, "trafilatura", rules, title, site_names)]) if container is not None else None
+        if container is None:
+            return None
+        prune_boilerplate(container, page_body, texts)
+        strip_boilerplate(container, rules.strip if rules else ())  # a tree of our own: cleaned without a copy
+        return choose([evaluate(container, "trafilatura", rules, title, site_names, cleaned=container)])
 
     # Unknown site: trafilatura first (it measures better on the dev set, see bench/quality.py);
     # a known site whose body selectors missed: the markup candidates its pages were tuned on.
