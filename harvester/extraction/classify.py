@@ -312,6 +312,8 @@ def link_text_reason(body_text: str, page_body: HtmlElement, page_text: PageText
                 anchors[text] = anchors.get(text, 0) + 1
     if sum(anchors.values()) < MIN_DUMP_LINKS:
         return None
+    if sum(len(text) * count for text, count in anchors.items()) < MAX_ARTICLE_LINK_DENSITY * len(body_text):
+        return None  # all the link text of the page could not cover that share of the body
     covered = links = 0
     for text, count in anchors.items():
         found = min(body_text.count(text), count)
