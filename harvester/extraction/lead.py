@@ -66,11 +66,17 @@ def _in_figure(el: HtmlElement) -> bool:
     return caption(el) or any(caption(d) for d in el.iterdescendants() if isinstance(d.tag, str))
 
 
-def _similar(text: str, description: str | None) -> bool:
-    if not description:
+def _words(description: str | None) -> frozenset[str]:
+    """The description's words, case-folded (read once per page, compared with many blocks)."""
+    return frozenset(w.casefold() for w in _WORD.findall(description)) if description else frozenset()
+
+
+def _similar(text: str, known: frozenset[str] | None) -> bool:
+    """True when ``DESCRIPTION_MATCH`` of the words of ``text`` are description words (``known``,
+    None without a description)."""
+    if known is None:
         return False
     words = [w.casefold() for w in _WORD.findall(text)]
-    known = {w.casefold() for w in _WORD.findall(description)}
     return bool(words) and sum(w in known for w in words) / len(words) >= DESCRIPTION_MATCH
 
 
@@ -96,6 +102,7 @@ def find_lead(page_body: HtmlElement, title_node: HtmlElement | None, first_para
     if not any(a is page_body for a in title_node.iterancestors()):
         return None  # the walk below starts at the title: one outside the body has no lead after it
     prefix = first_paragraph[:PREFIX_CHARS]
+    known_words = _words(description) if description else None
     title_ancestors = frozenset(title_node.iterancestors())
     for el in _following(title_node, page_body):
         if not isinstance(el.tag, str) or el.tag not in LEAD_TAGS:
@@ -105,7 +112,7 @@ def find_lead(page_body: HtmlElement, title_node: HtmlElement | None, first_para
             return None  # the body begins: no lead before it
         if prefix in text:
             continue  # an ancestor of the body
-        if not (MIN_LEAD_WORDS <= count_words(text) <= MAX_LEAD_WORDS) or not (_marked(el) or _similar(text, description)):
+        if not (MIN_LEAD_WORDS <= count_words(text) <= MAX_LEAD_WORDS) or not (_marked(el) or _similar(text, known_words)):
             continue  # (the cheap tests first: most blocks are neither marked nor like the description)
         if not _in_boilerplate(el, title_ancestors) and not _in_figure(el):
             lead = inline_text(el)
