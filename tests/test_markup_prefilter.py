@@ -16,7 +16,8 @@ def test_attribute_tests_are_only_necessary_values() -> None:
     assert _attribute_tests("a[rel~=tag]") == (("rel", "~=", "tag"),)
     assert _attribute_tests(":not([rel=tag])") == ()  # a negation requires nothing to be written
     assert _attribute_tests("[rel=tag], .x") == ()  # either may match
-    assert _attribute_tests("a[href*='/author/']") == ()
+    assert _attribute_tests("a[href*='/author/']") == (("href", "*=", "/author/"),)
+    assert _attribute_tests(".vcard.author .fn") == (("class", "~=", "fn"), ("class", "~=", "author"), ("class", "~=", "vcard"))
 
 
 def test_microdata_and_rel_links_are_still_found() -> None:
@@ -40,7 +41,11 @@ def test_selectors_for_values_the_page_lacks_are_not_matched(monkeypatch: pytest
         return real(root, selector)  # type: ignore[arg-type]
 
     monkeypatch.setattr(scope_module, "select", spy)
-    body = parse("<html><body><p rel='noopener'>Plain text, no microdata.</p></body></html>").body
+    body = parse("<html><body><p rel='noopener' class='byline'>Plain text, no microdata.</p></body></html>").body
     markup_from_page(body, PageMeta(url="https://example.com/a"))
-    assert matched  # the class and href selectors still run
-    assert all(not _attribute_tests(s) for s in matched)
+    assert matched == []  # no selector's values are written
+    body = parse("<html><body><p class='byline'>By <a href='/author/jane'>Jane Doe</a></p></body></html>").body
+    meta = PageMeta(url="https://example.com/a")
+    markup_from_page(body, meta)
+    assert meta.authors == ["Jane Doe"]
+    assert matched == ["[class*=byline] a[href*='/author']"]  # the first selector that can match does

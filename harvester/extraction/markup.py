@@ -4,6 +4,7 @@ first inside the article scope, then on the whole page outside navigation and si
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from cssselect import SelectorError, parse
@@ -34,59 +35,76 @@ PAGE_SKIP_TAGS = frozenset({"nav", "aside", "form"})
 PAGE_SKIP_PARTS = SCOPE_SKIP_PARTS - {"footer"}
 
 
-MARKUP_ATTRIBUTES = ("itemprop", "property", "rel")
-_VALUES = {name: XPath(f"descendant-or-self::*/@{name}", smart_strings=False) for name in MARKUP_ATTRIBUTES}
+_NAME = re.compile(r"[a-z][a-z0-9_-]*")
+_TESTS = frozenset({"=", "~=", "*=", "^=", "$=", "|=", "exists"})
 
 
 @lru_cache(maxsize=256)
 def _attribute_tests(selector: str) -> tuple[tuple[str, str, str], ...]:
-    """The ``[itemprop=v]`` and ``[rel~=v]``-style tests (on MARKUP_ATTRIBUTES) that an element of the
-    page must pass for ``selector`` to match anything; none for a selector that is not a plain chain
-    of element, class and attribute tests (a negation, for one, holds no necessary value)."""
+    """The attribute tests (class names as ``class ~= name``) that elements of the page must pass
+    for ``selector`` to match anything: each names a value that some element must have written in
+    that attribute. None for a selector that is not a plain chain of element, class and attribute
+    tests (a negation, for one, holds no necessary value; nor does a group "a, b")."""
     try:
         parsed = parse(selector)
     except SelectorError:
         return ()
+    if len(parsed) != 1:
+        return ()
     tests: list[tuple[str, str, str]] = []
-    pending = [tree.parsed_tree for tree in parsed]
-    if len(pending) != 1:
-        return ()  # a group "a, b" matches when either does
+    pending = [parsed[0].parsed_tree]
     while pending:
         node = pending.pop()
         if isinstance(node, CombinedSelector):
             pending += [node.selector, node.subselector]
         elif isinstance(node, Attrib):
-            if node.namespace is None and node.attrib in MARKUP_ATTRIBUTES and node.operator in ("=", "~="):
-                tests.append((node.attrib, node.operator, node.value.value))
+            if node.namespace is not None or node.operator not in _TESTS or not _NAME.fullmatch(node.attrib):
+                return ()
+            tests.append((node.attrib, node.operator, node.value.value if node.value is not None else ""))
             pending.append(node.selector)
         elif isinstance(node, Class):
+            tests.append(("class", "~=", node.class_name))
             pending.append(node.selector)
         elif not isinstance(node, Element):
             return ()
     return tuple(tests)
 
 
+@lru_cache(maxsize=64)
+def _values_of(name: str) -> XPath:
+    return XPath(f"descendant-or-self::*/@{name}", smart_strings=False)
+
+
 class _Written:
-    """The itemprop, property and rel values written under a scope (read on first need: one walk
-    per attribute, where matching each microdata or RDFa selector walks the whole scope)."""
+    """The attribute values written under a scope, read per attribute on first need (one walk each,
+    where matching each microdata, RDFa, class or link selector walks the whole scope)."""
 
     def __init__(self, scope: HtmlElement) -> None:
         self._scope = scope
-        self._values: dict[str, tuple[set[str], set[str]]] | None = None
+        self._values: dict[str, tuple[set[str], set[str], str]] = {}
+
+    def _read(self, name: str) -> tuple[set[str], set[str], str]:
+        """The values of attribute ``name``: whole, split into tokens, and joined (for substrings)."""
+        if name not in self._values:
+            found = _values_of(name)(self._scope)
+            self._values[name] = (set(found), {token for value in found for token in value.split()},
+                                  "\n".join(found))
+        return self._values[name]
 
     def possible(self, selector: str) -> bool:
-        """False when ``selector`` cannot match: a value it tests for is written nowhere."""
-        tests = _attribute_tests(selector)
-        if not tests:
-            return True
-        if self._values is None:
-            self._values = {}
-            for name, values in _VALUES.items():
-                found = set(values(self._scope))
-                self._values[name] = (found, {token for value in found for token in value.split()})
-        for name, operator, value in tests:
-            whole, tokens = self._values[name]
-            if value not in (whole if operator == "=" else tokens):
+        """False when ``selector`` cannot match: a value it tests for is written nowhere. (Tokens are
+        split at any white space, substrings looked for across values: never fewer than match.)"""
+        for name, operator, value in _attribute_tests(selector):
+            whole, tokens, joined = self._read(name)
+            if operator == "=":
+                found = value in whole
+            elif operator == "~=":
+                found = value in tokens
+            elif operator == "exists":
+                found = bool(whole)
+            else:  # *= ^= $= |=: the value is at least a substring of one
+                found = value in joined
+            if not found:
                 return False
         return True
 
@@ -104,7 +122,7 @@ def markup_from_scope(scope: HtmlElement, meta: PageMeta, skip_tags: frozenset[s
                       skip_parts: frozenset[str] = SCOPE_SKIP_PARTS) -> None:
     """Last resort for authors, section and tags: microdata, RDFa and rel=author/category/tag links
     inside ``scope`` (never in navigation, sidebars, related lists or comments). A selector testing
-    for an itemprop, property or rel value that the scope does not hold is not matched at all."""
+    for an attribute value or a class that the scope does not hold is not matched at all."""
     written = _Written(scope)
     if not meta.authors or meta.authors_are_outlet:
         for selector in filter(written.possible, AUTHOR_MARKUP):
