@@ -41,11 +41,40 @@ def _strip_known(title: str, names: tuple[str, ...]) -> str:
     for name in sorted(names, key=len, reverse=True):
         if not _name_pattern(name).search(title):
             continue  # the name is not in the title at all: neither title pattern can match
+        rest = _known_rest(title, name)
+        if rest:
+            return rest
+    return title
+
+
+_BEFORE_NAME = re.compile(rf"(?P<rest>.+?)\s*[{_SEPARATOR_CHARS}]+\s*", re.IGNORECASE)
+_AFTER_NAME = re.compile(rf"\s*[{_SEPARATOR_CHARS}]+\s*(?P<rest>.+)$", re.IGNORECASE)
+
+
+def _known_rest(title: str, name: str) -> str:
+    """What ``_title_patterns(name)`` leave of ``title`` ("" when neither matches), without compiling
+    them: a name without surrounding white space can only sit right before the title's trailing
+    white space (suffix) or right after its leading white space (prefix), so the name is compared
+    there and the separators matched by patterns compiled once for all names."""
+    if not name or name != name.strip():
         for pattern in _title_patterns(name):
             match = pattern.match(title)
             if match and match["rest"].strip():
                 return match["rest"].strip()
-    return title
+        return ""
+    literal = _name_pattern(name)
+    end = len(title.rstrip())
+    start = end - len(name)
+    if start > 0 and literal.fullmatch(title, start, end):
+        match = _BEFORE_NAME.fullmatch(title, 0, start)
+        if match and match["rest"].strip():
+            return match["rest"].strip()
+    begin = len(title) - len(title.lstrip())
+    if literal.fullmatch(title, begin, begin + len(name)):
+        match = _AFTER_NAME.match(title, begin + len(name))
+        if match and match["rest"].strip():
+            return match["rest"].strip()
+    return ""
 
 
 @lru_cache(maxsize=1024)
@@ -56,8 +85,8 @@ def _name_pattern(name: str) -> re.Pattern[str]:
 
 @lru_cache(maxsize=1024)
 def _title_patterns(name: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """Titles with the site name as suffix and as prefix, compiled once per name and only for names
-    found in a title (they cost far more to compile and to match than the name search)."""
+    """Titles with the site name as suffix and as prefix (what ``_known_rest`` does without compiling
+    them, and still uses for a name with surrounding white space)."""
     escaped = re.escape(name)
     return (re.compile(rf"^(?P<rest>.+?)\s*[{_SEPARATOR_CHARS}]+\s*{escaped}\s*$", re.IGNORECASE),
             re.compile(rf"^\s*{escaped}\s*[{_SEPARATOR_CHARS}]+\s*(?P<rest>.+)$", re.IGNORECASE))
