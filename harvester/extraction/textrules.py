@@ -205,6 +205,8 @@ def _embedded_posts(paragraphs: list[Paragraph]) -> set[int]:
             while node is not None and node.tag != "blockquote":
                 node = node.getparent()
             quotes.add(node if node is not None else paragraph.node)
+    if not quotes:
+        return set()
     found = set()
     for index, paragraph in enumerate(paragraphs):
         node = paragraph.node
