@@ -111,9 +111,10 @@ def is_link_cluster(el: HtmlElement) -> bool:
     """A list/box of links only (related headlines, menus): most of its text is link text."""
     if el.tag not in ("ul", "ol", "div", "section", "dl", "table"):
         return False
-    links = [a for a in el.iter("a") if a.get("href")]
+    if sum(1 for a in el.iter("a") if a.get("href")) < MIN_CLUSTER_LINKS:
+        return False  # (counted before any text is measured)
     total = _text_len(el)
-    return len(links) >= MIN_CLUSTER_LINKS and total > 0 and _link_text_len(el) / total >= CLUSTER_LINK_SHARE
+    return total > 0 and _link_text_len(el) / total >= CLUSTER_LINK_SHARE
 
 
 CARD_TAGS = frozenset({"figure", "div", "section", "aside", "article", "li", "p"})
