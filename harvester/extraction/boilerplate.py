@@ -87,8 +87,7 @@ def is_boilerplate_name(name: str) -> bool:
 def _is_generic_boilerplate(el: HtmlElement) -> bool:
     if el.tag in REMOVE_TAGS:
         return True
-    tokens = class_tokens(el)
-    if el.tag == "blockquote" and (EMBED_CLASSES & set(tokens) or el.get("data-instgrm-permalink")):
+    if el.tag == "blockquote" and (EMBED_CLASSES.intersection(class_tokens(el)) or el.get("data-instgrm-permalink")):
         return True
     if el.get("hidden") is not None or el.get("aria-hidden") == "true" or _HIDDEN_STYLE.search(el.get("style") or ""):
         return True
