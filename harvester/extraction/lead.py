@@ -104,10 +104,14 @@ def find_lead(page_body: HtmlElement, title_node: HtmlElement | None, first_para
     prefix = first_paragraph[:PREFIX_CHARS]
     known_words = _words(description) if description else None
     title_ancestors = frozenset(title_node.iterancestors())
+    big = 2 * max(len(first_paragraph) + 200, 1000)
     for el in _following(title_node, page_body):
         if not isinstance(el.tag, str) or el.tag not in LEAD_TAGS:
             continue
-        text = normalize_text(page_text.raw(el) if page_text is not None else el.text_content())
+        raw = page_text.raw(el) if page_text is not None else el.text_content()
+        if len(raw) > big and _too_big(normalize_text(raw[:big]), first_paragraph):
+            continue
+        text = normalize_text(raw)
         if text.startswith(prefix) and len(text) <= len(first_paragraph) + 200:
             return None  # the body begins: no lead before it
         if prefix in text:
@@ -119,6 +123,13 @@ def find_lead(page_body: HtmlElement, title_node: HtmlElement | None, first_para
             if lead and lead not in known and not is_cross_link(lead):
                 return lead
     return None
+
+
+def _too_big(start: str, first_paragraph: str) -> bool:
+    """True when a block whose normalised text begins with ``start`` is neither the body's beginning
+    (too long) nor a lead (too many words), whatever follows: the tests below would pass it by, so
+    its whole text need not be normalised."""
+    return len(start) > len(first_paragraph) + 200 and count_words(start) > MAX_LEAD_WORDS
 
 
 def _following(el: HtmlElement, root: HtmlElement) -> Iterator[HtmlElement]:
