@@ -82,12 +82,18 @@ def _page_index(page_body: HtmlElement, wanted: set[str], texts: PageText) -> di
     longest = max(len(t) for t in wanted)
     shortest = min(len(t) for t in wanted)
     heads = {t[:HEAD_CHARS] for t in wanted}
+    firsts = {t[0] for t in wanted}
+    bound = 4 * longest + 400
     for el in page_body.iter(*PAGE_BLOCKS):
         length = texts.length(el)
-        if length < shortest or length > 4 * longest + 400:
+        if length < shortest or length > bound:
             continue
         raw = texts.raw(el)
-        head = normalize_text(raw[:4 * HEAD_CHARS])
+        start = raw[:4 * HEAD_CHARS]
+        first = start.lstrip()[:1]
+        if first and first not in firsts and first.isprintable():
+            continue  # a printable first character is the normalised text's first character
+        head = normalize_text(start)
         if len(head) >= HEAD_CHARS:
             if head[:HEAD_CHARS] not in heads:
                 continue
