@@ -28,6 +28,7 @@ UI_STRINGS = frozenset(
     }
 )
 _UI_TRIM = " \t-–—•·|[](){}<>«»…:.!*_=~"
+_LONGEST_UI_STRING = max(len(s) for s in UI_STRINGS)
 # A paragraph that only points to another story: "Read also: <headline>".
 CROSS_LINK = re.compile(
     r"^(?:read|see|also read|read more|more|related|recommended|watch|listen|don't miss|must read)"
@@ -96,8 +97,8 @@ def search_key(text: str) -> str:
 
 def is_prompt(text: str) -> bool:
     """True for a short call to action (newsletter, follow us, tips, error reports, embed placeholders)."""
-    if len(text.split()) > MAX_PROMPT_WORDS:
-        return False
+    if len(text.split(maxsplit=MAX_PROMPT_WORDS)) > MAX_PROMPT_WORDS:
+        return False  # (split no further than needed to know)
     key = search_key(text)
     return any(pattern.search(text) for pattern, words in zip(PROMPTS, _PROMPT_WORDS)
                if any(word in key for word in words))
@@ -169,6 +170,8 @@ TITLE_EXTRA_CHARS = 40
 
 def is_ui_string(text: str) -> bool:
     """True for a whole paragraph that is only a UI label (ADVERTISEMENT, Show More, ...)."""
+    if len(text) > _LONGEST_UI_STRING and text[0] not in _UI_TRIM and text[-1] not in _UI_TRIM:
+        return False  # nothing to trim, and case folding never shortens a text
     key = text.strip(_UI_TRIM).casefold()
     return text.casefold() in UI_STRINGS or key in UI_STRINGS
 
