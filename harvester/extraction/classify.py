@@ -303,12 +303,14 @@ def link_text_reason(body_text: str, page_body: HtmlElement, page_text: PageText
     of links, a navigation dump, whichever container or extractor found it), else None."""
     if not body_text:
         return None
+    targets = [a for a in page_body.iter("a") if a.get("href")]
+    if page_text is not None and sum(page_text.length(a) for a in targets) < MAX_ARTICLE_LINK_DENSITY * len(body_text):
+        return None  # even the links' raw text could not cover that share of the body (no text read)
     anchors: dict[str, int] = {}
-    for a in page_body.iter("a"):
-        if a.get("href"):
-            text = page_text.visible(a) if page_text is not None else text_of(a)
-            if len(text) >= MIN_LINK_TEXT_CHARS or " " in text:
-                anchors[text] = anchors.get(text, 0) + 1
+    for a in targets:
+        text = page_text.visible(a) if page_text is not None else text_of(a)
+        if len(text) >= MIN_LINK_TEXT_CHARS or " " in text:
+            anchors[text] = anchors.get(text, 0) + 1
     if sum(anchors.values()) < MIN_DUMP_LINKS:
         return None
     if sum(len(text) * count for text, count in anchors.items()) < MAX_ARTICLE_LINK_DENSITY * len(body_text):
