@@ -11,9 +11,9 @@ import pytest
 
 from harvester.extraction import Article, NonArticle, PageClass, extract
 from harvester.extraction.classify import MIN_WALL_PHRASES, link_dump_reason, link_text_reason, wall_reason
-from harvester.extraction.pagetext import PageText
 from harvester.extraction.document import decode
 from harvester.extraction.normalize import normalize_block, normalize_text, strip_invisible
+from harvester.extraction.pagetext import PageText
 from harvester.extraction.select import text_of
 from harvester.extraction.visible import visible_text_content
 
