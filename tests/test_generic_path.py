@@ -10,6 +10,7 @@ import harvester.extraction.generic as generic
 from harvester.extraction import Article, extract
 from harvester.extraction.document import decode, parse
 from harvester.extraction.normalize import count_words, normalize_text
+from harvester.extraction.pagetext import PageText
 from harvester.extraction.registry import site_rules
 from harvester.mirror_server import bundled_mirror, resolve_path
 from tests.goldens import ORIGINS, mirror_goldens
@@ -79,7 +80,11 @@ def test_site_rule_pages_never_run_trafilatura(monkeypatch: pytest.MonkeyPatch) 
     def forbidden(*args: object, **kwargs: object) -> None:
         raise AssertionError("trafilatura ran on a page whose site rules found the body")
 
+    def unmeasured(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the generic path's page text index was built for a site-rule page")
+
     monkeypatch.setattr(generic, "_trafilatura", forbidden)
+    monkeypatch.setattr(PageText, "__init__", unmeasured)
     checked = 0
     for site in ("worldofsoftware", "itpostnews", "budapestpost"):
         rules = site_rules(site)

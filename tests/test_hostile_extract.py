@@ -13,6 +13,7 @@ from harvester.extraction import Article, NonArticle, PageClass, extract
 from harvester.extraction.classify import MIN_WALL_PHRASES, link_dump_reason, link_text_reason, wall_reason
 from harvester.extraction.document import decode
 from harvester.extraction.normalize import normalize_block, normalize_text, strip_invisible
+from harvester.extraction.pagetext import PageText
 from harvester.extraction.select import text_of
 from harvester.extraction.visible import visible_text_content
 
@@ -244,8 +245,9 @@ def test_link_text_reason_both_ways() -> None:
     body = lxml.html.document_fromstring(
         "<html><body>" + "".join(f"<p><a href='/r/{i}'>{t}</a> 2026-11-01</p>" for i, t in enumerate(links))
         + "</body></html>").find("body")
-    assert link_text_reason("\n".join(f"{t} 2026-11-01" for t in links), body) is not None
-    assert link_text_reason("\n".join(PROSE * 3) + " " + links[0], body) is None
+    for page_text in (None, PageText(body)):  # the generic path passes the page's measured text
+        assert link_text_reason("\n".join(f"{t} 2026-11-01" for t in links), body, page_text) is not None
+        assert link_text_reason("\n".join(PROSE * 3) + " " + links[0], body, page_text) is None
 
 
 # --- charsets --------------------------------------------------------------------------------------

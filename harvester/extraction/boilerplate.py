@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import lxml.etree
 from lxml.html import HtmlElement
@@ -57,10 +58,12 @@ KEEP_SHARE = 0.6
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
-def name_parts(name: str) -> list[str]:
+@lru_cache(maxsize=8192)
+def name_parts(name: str) -> tuple[str, ...]:
     """The lower-case words of a class name or id, split at - and _ and at camelCase humps
-    ("NewsletterBox" -> ["newsletter", "box"])."""
-    return [p.lower() for p in _SPLIT.split(_CAMEL.sub("-", name)) if p]
+    ("NewsletterBox" -> ("newsletter", "box")). Cached: a page repeats its class names on many
+    elements, and several stages ask about the same elements."""
+    return tuple(p.lower() for p in _SPLIT.split(_CAMEL.sub("-", name)) if p)
 
 
 def raw_class_tokens(el: HtmlElement) -> list[str]:
@@ -70,6 +73,7 @@ def raw_class_tokens(el: HtmlElement) -> list[str]:
     return names + ([ident] if ident else [])
 
 
+@lru_cache(maxsize=8192)
 def is_boilerplate_name(name: str) -> bool:
     """True when one class name or id says boilerplate (token match, not substring)."""
     if name.lower() in BOILERPLATE_NAMES:
@@ -83,8 +87,7 @@ def is_boilerplate_name(name: str) -> bool:
 def _is_generic_boilerplate(el: HtmlElement) -> bool:
     if el.tag in REMOVE_TAGS:
         return True
-    tokens = class_tokens(el)
-    if el.tag == "blockquote" and (EMBED_CLASSES & set(tokens) or el.get("data-instgrm-permalink")):
+    if el.tag == "blockquote" and (EMBED_CLASSES.intersection(class_tokens(el)) or el.get("data-instgrm-permalink")):
         return True
     if el.get("hidden") is not None or el.get("aria-hidden") == "true" or _HIDDEN_STYLE.search(el.get("style") or ""):
         return True
@@ -107,9 +110,10 @@ def is_link_cluster(el: HtmlElement) -> bool:
     """A list/box of links only (related headlines, menus): most of its text is link text."""
     if el.tag not in ("ul", "ol", "div", "section", "dl", "table"):
         return False
-    links = [a for a in el.iter("a") if a.get("href")]
+    if sum(1 for a in el.iter("a") if a.get("href")) < MIN_CLUSTER_LINKS:
+        return False  # (counted before any text is measured)
     total = _text_len(el)
-    return len(links) >= MIN_CLUSTER_LINKS and total > 0 and _link_text_len(el) / total >= CLUSTER_LINK_SHARE
+    return total > 0 and _link_text_len(el) / total >= CLUSTER_LINK_SHARE
 
 
 CARD_TAGS = frozenset({"figure", "div", "section", "aside", "article", "li", "p"})

@@ -12,7 +12,10 @@ from harvester.extraction.cleaning import link_density
 from harvester.extraction.generic import _direct_text, structural_candidates
 from harvester.extraction.metadata import PageMeta
 from harvester.extraction.normalize import count_words, normalize_text
+from harvester.extraction.pagetext import PageText
 from harvester.extraction.select import class_tokens, text_of
+from harvester.extraction.textrules import search_key
+from harvester.extraction.titles import first_heading, page_title
 
 SOFT_404 = re.compile(
     r"\b404\b|\bpage not found\b|\bnot found\b|\bnothing (?:was )?found\b|"
@@ -31,8 +34,8 @@ HEADLINE_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 def soft_404_reason(root: HtmlElement, meta: PageMeta) -> str | None:
     """A reason when the page's h1 or <title> says "not found", else None."""
-    h1 = next((text_of(h) for h in root.iter("h1") if text_of(h)), "")
-    title = normalize_text(root.findtext(".//title"))
+    h1 = first_heading(meta.headings if meta.headings is not None else list(root.iter("h1")))
+    title = meta.page_title if meta.page_title is not None else page_title(root)
     for label, text in (("h1", h1), ("title", title)):
         if text and len(text.split()) <= MAX_404_TITLE_WORDS and SOFT_404.search(text):
             return f"soft 404: {label} says {text!r}"
@@ -42,12 +45,11 @@ def soft_404_reason(root: HtmlElement, meta: PageMeta) -> str | None:
 def headline_links(root: HtmlElement) -> set[str]:
     """Distinct targets of links inside headings (teaser headlines)."""
     found: set[str] = set()
-    for tag in HEADLINE_TAGS:
-        for heading in root.iter(tag):
-            for a in heading.iter("a"):
-                href = (a.get("href") or "").strip()
-                if href and not href.startswith("#") and text_of(a):
-                    found.add(href)
+    for heading in root.iter(*HEADLINE_TAGS):  # one walk for all six
+        for a in heading.iter("a"):
+            href = (a.get("href") or "").strip()
+            if href and not href.startswith("#") and text_of(a):
+                found.add(href)
     for article in root.iter("article"):
         for a in article.iter("a"):
             href = (a.get("href") or "").strip()
@@ -126,15 +128,24 @@ def _visible_text(body: HtmlElement) -> str:
     return normalize_text(" ".join(_visible_parts(body)))
 
 
+_WORD_BATCH = 32
+"""Text parts normalised and counted together (a call per part costs more than the counting)."""
+
+
 def _more_words_than(parts: Iterable[str], limit: int) -> bool:
     """``count_words(_visible_text(...)) > limit``, stopping as soon as it is (word counts of
-    normalised parts add up: the parts are joined with spaces)."""
+    normalised parts add up: the parts are joined with spaces, and normalising only removes
+    characters and folds spaces, so no word spans two parts)."""
     words = 0
+    batch: list[str] = []
     for part in parts:
-        words += count_words(normalize_text(part))
-        if words > limit:
-            return True
-    return False
+        batch.append(part)
+        if len(batch) == _WORD_BATCH:
+            words += count_words(normalize_text(" ".join(batch)))
+            if words > limit:
+                return True
+            batch = []
+    return words + count_words(normalize_text(" ".join(batch))) > limit
 
 
 def blocked_reason(root: HtmlElement, body: HtmlElement, raw_html: str) -> str | None:
@@ -199,6 +210,14 @@ _WALL_PHRASE_SCAN = re.compile("|".join(f"(?P<p{i}>{p.pattern})" for i, p in enu
 """All of WALL_PHRASES in one pass; the name of the group that matched tells which phrase it was."""
 MIN_WALL_PHRASES = 4
 """Distinct wall phrases in the body that make it a wall (an article about cookies has one or two)."""
+_WALL_PHRASE_WORDS = (
+    ("privacy",), ("partners", "vendors"), ("and/or access",), ("personali",), ("legitimate interest",),
+    ("accept", "reject", "refuse", "decline"), ("manage",), ("geolocation",), ("click",),
+    ("withdraw your", "change your"), ("before",), ("checking", "verify you are human"),
+)
+"""For each of WALL_PHRASES, words one of which any match of it holds (lower-cased): a body holding
+the words of fewer than MIN_WALL_PHRASES phrases cannot be a wall, and is not scanned (the scan costs
+about as much as the rest of the classification)."""
 # Class or id of the element that holds a consent wall or a challenge (the body container or above).
 WALL_MARKUP = re.compile(
     r"^(?:consent[-_]?wall|cookie[-_]?wall|consent[-_]?(?:banner|modal|overlay|layer|popup)|cmp[-_]?container|"
@@ -209,19 +228,31 @@ WALL_MARKUP = re.compile(
 )
 
 
-def _wall_title(root: HtmlElement) -> str | None:
-    h1 = next((text_of(h) for h in root.iter("h1") if text_of(h)), "")
-    for label, text in (("title", normalize_text(root.findtext(".//title"))), ("h1", h1)):
+def _wall_title(root: HtmlElement, meta: PageMeta | None) -> str | None:
+    if meta is not None and meta.headings is not None and meta.page_title is not None:
+        title, h1 = meta.page_title, first_heading(meta.headings)
+    else:
+        title, h1 = page_title(root), first_heading(list(root.iter("h1")))
+    for label, text in (("title", title), ("h1", h1)):
         if text and len(text.split()) <= MAX_WALL_TITLE_WORDS and WALL_TITLE.match(text):
             return f"{label} says {text!r}"
     return None
 
 
-def wall_reason(root: HtmlElement, container: HtmlElement | None, body_text: str) -> str | None:
+def _possible_phrases(text: str) -> int:
+    """How many of WALL_PHRASES could match in ``text``: at least as many as do. (A case-insensitive
+    pattern also matches dotless i and long s to i and s, which lower-casing leaves alone.)"""
+    key = search_key(text)
+    return sum(any(word in key for word in words) for words in _WALL_PHRASE_WORDS)
+
+
+def wall_reason(root: HtmlElement, container: HtmlElement | None, body_text: str,
+                meta: PageMeta | None = None) -> str | None:
     """A reason when the page is a consent wall or bot challenge however long it is, else None:
     its title is an interstitial's, its body container sits in consent/challenge markup, or its body
-    text carries ``MIN_WALL_PHRASES`` distinct consent-manager phrases."""
-    said = _wall_title(root)
+    text carries ``MIN_WALL_PHRASES`` distinct consent-manager phrases. (``meta``: the page's
+    metadata, whose title and h1s are already read.)"""
+    said = _wall_title(root, meta)
     if said:
         return f"blocked: {said}"
     node = container
@@ -230,6 +261,8 @@ def wall_reason(root: HtmlElement, container: HtmlElement | None, body_text: str
             if WALL_MARKUP.match(token):
                 return f"blocked: body inside {token!r} markup"
         node = node.getparent()
+    if _possible_phrases(body_text) < MIN_WALL_PHRASES:
+        return None
     found = {match.lastgroup for match in _WALL_PHRASE_SCAN.finditer(body_text)}
     if len(found) >= MIN_WALL_PHRASES:
         return f"blocked: body carries {len(found)} consent/challenge phrases"
@@ -265,19 +298,23 @@ MIN_LINK_TEXT_CHARS = 8
 """Link texts shorter than this (and of one word) are too common in prose to be matched."""
 
 
-def link_text_reason(body_text: str, page_body: HtmlElement) -> str | None:
+def link_text_reason(body_text: str, page_body: HtmlElement, page_text: PageText | None = None) -> str | None:
     """A reason when most of the extracted body text is the text of the page's links (a list or table
     of links, a navigation dump, whichever container or extractor found it), else None."""
     if not body_text:
         return None
+    targets = [a for a in page_body.iter("a") if a.get("href")]
+    if page_text is not None and sum(page_text.length(a) for a in targets) < MAX_ARTICLE_LINK_DENSITY * len(body_text):
+        return None  # even the links' raw text could not cover that share of the body (no text read)
     anchors: dict[str, int] = {}
-    for a in page_body.iter("a"):
-        if a.get("href"):
-            text = text_of(a)
-            if len(text) >= MIN_LINK_TEXT_CHARS or " " in text:
-                anchors[text] = anchors.get(text, 0) + 1
+    for a in targets:
+        text = page_text.visible(a) if page_text is not None else text_of(a)
+        if len(text) >= MIN_LINK_TEXT_CHARS or " " in text:
+            anchors[text] = anchors.get(text, 0) + 1
     if sum(anchors.values()) < MIN_DUMP_LINKS:
         return None
+    if sum(len(text) * count for text, count in anchors.items()) < MAX_ARTICLE_LINK_DENSITY * len(body_text):
+        return None  # all the link text of the page could not cover that share of the body
     covered = links = 0
     for text, count in anchors.items():
         found = min(body_text.count(text), count)

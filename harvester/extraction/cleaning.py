@@ -10,13 +10,14 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 import lxml.html
 import nh3
 from lxml.html import HtmlElement
 
 from harvester.extraction.boilerplate import strip_boilerplate
-from harvester.extraction.normalize import normalize_block, normalize_text, strip_invisible
+from harvester.extraction.normalize import count_words, normalize_block, normalize_text, strip_invisible
 from harvester.extraction.select import image_src
 from harvester.extraction.visible import visible_text_content
 
@@ -54,6 +55,11 @@ class Paragraph:
     text: str
     node: HtmlElement
     kind: str  # the tag of that block ("p", "h2", "li", "tr", "div" for bare text ...)
+
+    @cached_property
+    def words(self) -> int:
+        """``count_words(text)``, counted once: candidates are compared by their words several times."""
+        return count_words(self.text)
 
 
 class _Walker:
@@ -168,9 +174,10 @@ def drop_nodes(root: HtmlElement, dropped: list[Paragraph], kept: list[Paragraph
         node.drop_tree()
 
 
-def sanitized_html(root: HtmlElement, base_url: str) -> str:
-    """The body as sanitized HTML: structure tags only, absolute URLs, nofollow links."""
-    clone = detached_copy(root)
+def sanitized_html(root: HtmlElement, base_url: str, in_place: bool = False) -> str:
+    """The body as sanitized HTML: structure tags only, absolute URLs, nofollow links. ``in_place``
+    rewrites image and link URLs in ``root`` itself instead of a copy (for a tree used no further)."""
+    clone = root if in_place else detached_copy(root)
     for img in list(clone.iter("img")):
         src = image_src(img)
         if src:

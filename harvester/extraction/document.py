@@ -5,10 +5,13 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 import lxml.etree
 import lxml.html
 from lxml.html import HtmlElement
+
+from harvester.extraction.pagetext import PageText
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF8, "utf-8"),
@@ -37,7 +40,15 @@ PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids
 """One parser for the page, shared by our own stages and trafilatura (which is handed this tree, not
 the text): comments and processing instructions are dropped while parsing, as trafilatura's own
 loader does. Its extractor expects no comment nodes; a tree that keeps them loses the text that
-follows a comment on some pages (measured: 20 of the dev set's 258 pages)."""
+follows a comment on some pages (measured: 20 of the dev set's 258 pages).
+
+Every element is an ``HtmlElement``: lxml.html's own class lookup is Python code that runs each time
+lxml hands out an element (thousands of times per page, in our stages and in trafilatura's) only to
+give form controls their own classes, whose extra methods nothing here uses; a default lookup
+resolves the class in C."""
+PARSER.set_element_class_lookup(lxml.etree.ElementDefaultClassLookup(
+    element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment, pi=lxml.html.HtmlProcessingInstruction,
+    entity=lxml.html.HtmlEntity))
 
 JUNK_RATIO_LIMIT = 0.05
 """Above this share of control/replacement characters the bytes are not an HTML page."""
@@ -117,6 +128,11 @@ class Document:
     text: str
     root: HtmlElement
     body: HtmlElement
+
+    @cached_property
+    def body_text(self) -> PageText:
+        """The text of every element of <body>, measured once (on first use) for all stages."""
+        return PageText(self.body)
 
 
 def _repair(text: str, invalid: bool = True) -> str:

@@ -11,9 +11,10 @@ import lxml.html
 from lxml.html import HtmlElement
 
 from harvester.extraction.backmap import prune_boilerplate
-from harvester.extraction.boilerplate import _is_generic_boilerplate
+from harvester.extraction.boilerplate import _is_generic_boilerplate, strip_boilerplate
 from harvester.extraction.cleaning import Paragraph, clean_container, link_density, paragraphs_of
-from harvester.extraction.normalize import count_words, normalize_text
+from harvester.extraction.normalize import normalize_text
+from harvester.extraction.pagetext import PageText
 from harvester.extraction.rules import SiteRules
 from harvester.extraction.select import is_inside, select_all
 from harvester.extraction.textrules import RuleOutcome, apply_text_rules
@@ -57,7 +58,7 @@ class BodyCandidate:
 
     @property
     def words(self) -> int:
-        return sum(count_words(p.text) for p in self.outcome.kept)
+        return sum(p.words for p in self.outcome.kept)
 
     @property
     def score(self) -> float:
@@ -160,10 +161,11 @@ PAGE_TEXT_FLOOR = 0.2
 """... or when the whole page's paragraphs hold under this share of it (the text sits in divs:
 trafilatura's own extractor tends to find nothing there and its whole-page baseline takes over,
 where the full pass lets readability compete)."""
-_UNCLEAN = (".//aside|.//audio|.//button|.//fencedframe|.//fieldset|.//figure|.//footer|.//iframe|.//input|"
-            ".//label|.//link|.//nav|.//noindex|.//noscript|.//object|.//option|.//select|.//source|.//svg|"
-            ".//time")
-"""What trafilatura's full pass calls an unclean result, where justext competes (its SANITIZED_XPATH)."""
+_UNCLEAN = ("aside", "audio", "button", "fencedframe", "fieldset", "figure", "footer", "iframe", "input", "label",
+            "link", "nav", "noindex", "noscript", "object", "option", "select", "source", "svg", "time")
+"""What trafilatura's full pass calls an unclean result, where justext competes (the tags of its
+SANITIZED_XPATH, ".//aside|.//audio|...": one walk over the result finds the first instead of one
+walk per tag finding all)."""
 
 
 def _trafilatura(page: HtmlElement | str, fast: bool) -> Any:
@@ -180,13 +182,13 @@ def _trafilatura(page: HtmlElement | str, fast: bool) -> Any:
         return None
 
 
-def _paragraph_chars(root: HtmlElement) -> tuple[int, int]:
+def _paragraph_chars(root: HtmlElement, page_text: PageText | None = None) -> tuple[int, int]:
     """Characters of paragraph text: on the whole page, and in the container holding the most of it
     (paragraphs counted for their parent and grandparent, as readability scores its candidates)."""
     total = 0
     by_container: dict[HtmlElement, int] = {}
     for p in root.iter("p"):
-        chars = len(normalize_text(p.text_content()))
+        chars = len(normalize_text(page_text.raw(p) if page_text is not None else p.text_content()))
         total += chars
         parent = p.getparent()
         if parent is not None:
@@ -197,7 +199,7 @@ def _paragraph_chars(root: HtmlElement) -> tuple[int, int]:
     return total, max(by_container.values(), default=0)
 
 
-def doubtful(document: Any, root: HtmlElement) -> bool:
+def doubtful(document: Any, root: HtmlElement, page_text: PageText | None = None) -> bool:
     """True when trafilatura's fast pass (no readability/justext comparison) may have taken too
     little: what its full pass replaces. That pass swaps in readability's container when it is over
     twice as long, or when the own result has no paragraph text or more tables than paragraphs, and
@@ -213,9 +215,9 @@ def doubtful(document: Any, root: HtmlElement) -> bool:
     paragraphs = len(document.body.findall(".//p"))
     if not paragraphs or len(document.body.findall(".//table")) > paragraphs:
         return True
-    if document.body.xpath(_UNCLEAN):
+    if next(document.body.iterdescendants(*_UNCLEAN), None) is not None:
         return True
-    page, container = _paragraph_chars(root)
+    page, container = _paragraph_chars(root, page_text)
     return container > CONTAINER_RATIO * length or page < PAGE_TEXT_FLOOR * length
 
 
@@ -246,7 +248,7 @@ def _as_html(document: Any) -> HtmlElement | None:
     return lxml.html.fragment_fromstring(lxml.etree.tostring(main, encoding="unicode"))
 
 
-def trafilatura_body(page: HtmlElement | str) -> HtmlElement | None:
+def trafilatura_body(page: HtmlElement | str, page_text: PageText | None = None) -> HtmlElement | None:
     """The main content found by trafilatura, as an HTML container (None when it finds none).
 
     ``page`` is best the parsed page (``document.parse``: one parse for both). trafilatura runs in
@@ -256,7 +258,7 @@ def trafilatura_body(page: HtmlElement | str) -> HtmlElement | None:
         document = _trafilatura(page, fast=False)  # no tree to judge the fast pass by
     else:
         document = _trafilatura(page, fast=True)
-        if doubtful(document, page):
+        if doubtful(document, page, page_text):
             document = _trafilatura(page, fast=False) or document
     if document is None or document.body is None:
         return None
@@ -267,8 +269,10 @@ def trafilatura_body(page: HtmlElement | str) -> HtmlElement | None:
 
 
 def find_body(page_body: HtmlElement, html: str, url: str, rules: SiteRules | None, title: str | None,
-              title_node: HtmlElement | None, site_names: tuple[str, ...]) -> BodyCandidate | None:
-    """The article body: rule candidates first, then trafilatura and generic + structural."""
+              title_node: HtmlElement | None, site_names: tuple[str, ...],
+              page_text: PageText | None = None) -> BodyCandidate | None:
+    """The article body: rule candidates first, then trafilatura and generic + structural
+    (``page_text``: the text of ``page_body``'s elements, when the caller measured it already)."""
 
     def run(nodes: list[HtmlElement], origin: str) -> list[BodyCandidate]:
         return [evaluate(n, origin, rules, title, site_names) for n in nodes]
@@ -298,10 +302,13 @@ def find_body(page_body: HtmlElement, html: str, url: str, rules: SiteRules | No
         return choose(run(generic, "generic") + run([n for n in structural_nodes() if n not in seen], "structural"))
 
     def fallback() -> BodyCandidate | None:
-        container = trafilatura_body(page_body.getroottree().getroot())
-        if container is not None:
-            prune_boilerplate(container, page_body)
-        return choose([evaluate(container, "trafilatura", rules, title, site_names)]) if container is not None else None
+        texts = page_text if page_text is not None else PageText(page_body)
+        container = trafilatura_body(page_body.getroottree().getroot(), texts)
+        if container is None:
+            return None
+        prune_boilerplate(container, page_body, texts)
+        strip_boilerplate(container, rules.strip if rules else ())  # a tree of our own: cleaned without a copy
+        return choose([evaluate(container, "trafilatura", rules, title, site_names, cleaned=container)])
 
     # Unknown site: trafilatura first (it measures better on the dev set, see bench/quality.py);
     # a known site whose body selectors missed: the markup candidates its pages were tuned on.

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from lxml.html import HtmlElement
 
 from harvester.extraction.boilerplate import _is_generic_boilerplate, name_parts, raw_class_tokens
 from harvester.extraction.cleaning import inline_text
 from harvester.extraction.normalize import count_words, normalize_text
+from harvester.extraction.pagetext import PageText
 from harvester.extraction.select import class_tokens
 from harvester.extraction.textrules import is_cross_link
 
@@ -40,17 +42,21 @@ CAMEL_LEAD_PARTS = frozenset({"lead", "lede", "dek", "deck", "standfirst", "intr
 def _marked(el: HtmlElement) -> bool:
     if any(LEAD_PARTS & set(_SPLIT.split(token)) for token in class_tokens(el)):
         return True
-    return any(CAMEL_LEAD_PARTS & set(name_parts(token)) for token in raw_class_tokens(el))
+    return any(CAMEL_LEAD_PARTS.intersection(name_parts(token)) for token in raw_class_tokens(el))
 
 
 CAPTION_PARTS = frozenset({"caption", "figcaption", "credit", "credits", "slideshow", "carousel"})
 
 
+@lru_cache(maxsize=8192)
+def _caption_name(token: str) -> bool:
+    return not CAPTION_PARTS.isdisjoint(name_parts(token))
+
+
 def _in_figure(el: HtmlElement) -> bool:
     """Captions are never the lead: a block inside a figure, named caption/credit, or holding one."""
     def caption(node: HtmlElement) -> bool:
-        return node.tag in ("figure", "figcaption") or any(
-            CAPTION_PARTS & set(name_parts(token)) for token in raw_class_tokens(node))
+        return node.tag in ("figure", "figcaption") or any(_caption_name(token) for token in raw_class_tokens(node))
 
     node: HtmlElement | None = el.getparent()
     while node is not None:
@@ -60,11 +66,17 @@ def _in_figure(el: HtmlElement) -> bool:
     return caption(el) or any(caption(d) for d in el.iterdescendants() if isinstance(d.tag, str))
 
 
-def _similar(text: str, description: str | None) -> bool:
-    if not description:
+def _words(description: str | None) -> frozenset[str]:
+    """The description's words, case-folded (read once per page, compared with many blocks)."""
+    return frozenset(w.casefold() for w in _WORD.findall(description)) if description else frozenset()
+
+
+def _similar(text: str, known: frozenset[str] | None) -> bool:
+    """True when ``DESCRIPTION_MATCH`` of the words of ``text`` are description words (``known``,
+    None without a description)."""
+    if known is None:
         return False
     words = [w.casefold() for w in _WORD.findall(text)]
-    known = {w.casefold() for w in _WORD.findall(description)}
     return bool(words) and sum(w in known for w in words) / len(words) >= DESCRIPTION_MATCH
 
 
@@ -82,29 +94,42 @@ def _in_boilerplate(el: HtmlElement, title_ancestors: frozenset[HtmlElement] = f
 
 
 def find_lead(page_body: HtmlElement, title_node: HtmlElement | None, first_paragraph: str,
-              description: str | None, known: set[str]) -> str | None:
-    """The lead's text, or None. ``known`` holds texts already in the article (title, body)."""
+              description: str | None, known: set[str], page_text: PageText | None = None) -> str | None:
+    """The lead's text, or None. ``known`` holds texts already in the article (title, body);
+    ``page_text`` the text of ``page_body``'s elements, when measured already."""
     if title_node is None or not first_paragraph:
         return None
     if not any(a is page_body for a in title_node.iterancestors()):
         return None  # the walk below starts at the title: one outside the body has no lead after it
     prefix = first_paragraph[:PREFIX_CHARS]
+    known_words = _words(description) if description else None
     title_ancestors = frozenset(title_node.iterancestors())
+    big = 2 * max(len(first_paragraph) + 200, 1000)
     for el in _following(title_node, page_body):
         if not isinstance(el.tag, str) or el.tag not in LEAD_TAGS:
             continue
-        text = normalize_text(el.text_content())
+        raw = page_text.raw(el) if page_text is not None else el.text_content()
+        if len(raw) > big and _too_big(normalize_text(raw[:big]), first_paragraph):
+            continue
+        text = normalize_text(raw)
         if text.startswith(prefix) and len(text) <= len(first_paragraph) + 200:
             return None  # the body begins: no lead before it
         if prefix in text:
             continue  # an ancestor of the body
-        if not (MIN_LEAD_WORDS <= count_words(text) <= MAX_LEAD_WORDS) or _in_boilerplate(el, title_ancestors) or _in_figure(el):
-            continue
-        if _marked(el) or _similar(text, description):
+        if not (MIN_LEAD_WORDS <= count_words(text) <= MAX_LEAD_WORDS) or not (_marked(el) or _similar(text, known_words)):
+            continue  # (the cheap tests first: most blocks are neither marked nor like the description)
+        if not _in_boilerplate(el, title_ancestors) and not _in_figure(el):
             lead = inline_text(el)
             if lead and lead not in known and not is_cross_link(lead):
                 return lead
     return None
+
+
+def _too_big(start: str, first_paragraph: str) -> bool:
+    """True when a block whose normalised text begins with ``start`` is neither the body's beginning
+    (too long) nor a lead (too many words), whatever follows: the tests below would pass it by, so
+    its whole text need not be normalised."""
+    return len(start) > len(first_paragraph) + 200 and count_words(start) > MAX_LEAD_WORDS
 
 
 def _following(el: HtmlElement, root: HtmlElement) -> Iterator[HtmlElement]:

@@ -28,7 +28,7 @@ from harvester.extraction.pagemeta import PageMeta
 from harvester.extraction.rules import SiteRules
 from harvester.extraction.scope import article_scope
 from harvester.extraction.taxonomy import find_section_and_tags
-from harvester.extraction.titles import find_title, site_names
+from harvester.extraction.titles import find_title, page_title, site_names
 from harvester.extraction.urls import absolute_url
 
 __all__ = ["PageMeta", "apply_embedded", "article_scope", "dates_from_scope", "markup_from_page",
@@ -61,6 +61,7 @@ def read_metadata(root: HtmlElement, url: str, rules: SiteRules | None, html: st
     items = jsonld.jsonld_items(root)
     article = jsonld.article_item(items)
     meta = PageMeta(url=url)
+    meta.page_title, meta.headings = page_title(root), list(root.iter("h1"))  # asked for by several stages
     meta.url, meta.sources["url"] = find_url(root, url, rules)
     meta.site_names = site_names(rules, index, items)
     meta.og_type = first_meta(index, ("og:type",))

@@ -31,10 +31,22 @@ def normalize_text(text: str | None) -> str:
     """One paragraph or field value: spaces folded, NBSP gone, trimmed ("" for None).
 
     ``str.split()`` splits at exactly the characters ``_SPACES`` names (Unicode white space, NBSP
-    included) and is several times faster than the regular expression on long texts."""
+    included) and is several times faster than the regular expression on long texts; the invisible
+    characters are only looked for (a regular expression pass) when the folded text has an
+    unprintable character."""
     if not text:
         return ""
+    folded = " ".join(text.split())
+    if folded.isprintable() and not _has_spacing_controls(text):
+        return folded  # nothing to strip: every invisible character is unprintable, or a space to split()
     return " ".join(strip_invisible(text).split())
+
+
+def _has_spacing_controls(text: str) -> bool:
+    """True when ``text`` holds one of the control characters ``str.split`` takes for spaces but
+    ``strip_invisible`` removes (which joins the words around them instead of splitting them)."""
+    return ("\x0b" in text or "\x0c" in text or "\x1c" in text or "\x1d" in text or "\x1e" in text
+            or "\x1f" in text)
 
 
 def normalize_block(text: str | None) -> str:

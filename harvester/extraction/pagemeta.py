@@ -30,3 +30,5 @@ class PageMeta:
     authors_are_outlet: bool = False  # the authors found so far only name the outlet
     outlet_keys: set[str] = field(default_factory=set)  # name keys of the outlet (see authors)
     sources: dict[str, str] = field(default_factory=dict)
+    page_title: str | None = None  # normalised text of the page's first <title> ("" without one)
+    headings: list[HtmlElement] | None = None  # the page's h1 elements, in document order

@@ -35,11 +35,15 @@ from harvester.extraction.metadata import (
     read_metadata,
 )
 from harvester.extraction.model import Article, ExtractionResult, NonArticle, PageClass
+from harvester.extraction.pagetext import PageText
 from harvester.extraction.rules import SiteRules
 from harvester.extraction.select import text_of
 from harvester.extraction.textrules import drop_bylines
 
-_TAGS = re.compile(r"<[^>]*>|<!--.*?-->", re.DOTALL)
+_NO_TEXT = re.compile(r"(?:<[^>]*>|<!--.*?-->|\s+)*+", re.DOTALL)
+"""Markup and white space from the start of the page: when it reaches the end, the page without its
+tags is blank (the scan stops at the first visible character instead of copying the whole page
+without its tags; possessive, so it keeps no backtracking state however many tags there are)."""
 
 
 def _article_scope(title_node: HtmlElement | None, candidate: BodyCandidate) -> HtmlElement:
@@ -53,7 +57,7 @@ def _article_scope(title_node: HtmlElement | None, candidate: BodyCandidate) -> 
     return article_scope(title_node, candidate.node)
 
 
-def add_lead(page_body: HtmlElement, meta: PageMeta, candidate: BodyCandidate) -> None:
+def add_lead(page_body: HtmlElement, meta: PageMeta, candidate: BodyCandidate, page_text: PageText | None = None) -> None:
     """Put the page's lead (summary) first when the generic body left it out."""
     kept = candidate.outcome.kept
     if not kept:
@@ -61,7 +65,7 @@ def add_lead(page_body: HtmlElement, meta: PageMeta, candidate: BodyCandidate) -
     known = {p.text for p in kept} | {meta.title or ""}
     if meta.title_node is not None:
         known.add(text_of(meta.title_node))
-    lead = find_lead(page_body, meta.title_node, kept[0].text, meta.description, known)
+    lead = find_lead(page_body, meta.title_node, kept[0].text, meta.description, known, page_text)
     if lead:
         node = candidate.cleaned.makeelement("p", {})
         node.text = lead
@@ -84,7 +88,7 @@ def _article(meta: PageMeta, candidate: BodyCandidate, url: str) -> Article:
         url=meta.url,
         title=meta.title or "",
         body=body,
-        body_html=sanitized_html(candidate.cleaned, url),
+        body_html=sanitized_html(candidate.cleaned, url, in_place=True),  # the last use of the cleaned copy
         authors=list(meta.authors),
         published=meta.published,
         modified=meta.modified,
@@ -117,7 +121,7 @@ def run(html: str | bytes | None, url: str, rules: SiteRules | None = None) -> E
     if not html:
         return NonArticle(url, PageClass.EMPTY, "empty: no bytes")
     text = decode(html)
-    if not _TAGS.sub("", text).strip():
+    if _NO_TEXT.match(text).end() == len(text):
         return NonArticle(url, PageClass.EMPTY, "empty: no text")
     try:
         document = parse(text)
@@ -134,17 +138,20 @@ def run(html: str | bytes | None, url: str, rules: SiteRules | None = None) -> E
         return NonArticle(url, PageClass.LISTING, reason)
     # the body repeats the heading as shown (kicker included), which may differ from the stored title
     shown = text_of(meta.title_node) if meta.title_node is not None else meta.title
-    candidate = find_body(document.body, document.text, url, rules, shown or meta.title, meta.title_node, meta.site_names)
+    # the page's text measured once for the generic path's stages; a site-rule page skips it
+    page_text = document.body_text if rules is None else None
+    candidate = find_body(document.body, document.text, url, rules, shown or meta.title, meta.title_node, meta.site_names,
+                          page_text)
     if candidate is None or candidate.words < MIN_BODY_WORDS:
         candidate = from_embedded_state(document.root, url, rules, meta) or candidate
     if blocked and (candidate is None or candidate.words < MAX_WALL_BODY_WORDS):
         return NonArticle(url, PageClass.BLOCKED, blocked)
     if candidate is not None:  # a wall or a link dump of any length
         body_text = "\n".join(p.text for p in candidate.paragraphs)
-        reason = wall_reason(document.root, candidate.node, body_text)
+        reason = wall_reason(document.root, candidate.node, body_text, meta)
         if reason:
             return NonArticle(url, PageClass.BLOCKED, reason)
-        reason = link_text_reason(body_text, document.body)
+        reason = link_text_reason(body_text, document.body, page_text)
         if reason:
             return NonArticle(url, PageClass.LISTING, reason)
     reason = paywall_reason(document.root, document.body, candidate.words if candidate else 0, text,
@@ -159,7 +166,7 @@ def run(html: str | bytes | None, url: str, rules: SiteRules | None = None) -> E
     markup_from_page(document.body, meta)
     drop_bylines(candidate.outcome, meta.authors)
     if candidate.stage == "generic":
-        add_lead(document.body, meta, candidate)
+        add_lead(document.body, meta, candidate, page_text)
     if candidate.words < MIN_BODY_WORDS:
         return NonArticle(url, PageClass.TOO_SHORT, f"too short: body has {candidate.words} words")
     if not meta.title:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import islice
 
 from harvester.extraction.cleaning import Paragraph
-from harvester.extraction.normalize import count_words, normalize_text
+from harvester.extraction.normalize import normalize_text
 from harvester.extraction.rules import SiteRules
 
 # Whole-paragraph UI strings (compared case-insensitively, ignoring surrounding dashes/dots).
@@ -27,6 +28,7 @@ UI_STRINGS = frozenset(
     }
 )
 _UI_TRIM = " \t-–—•·|[](){}<>«»…:.!*_=~"
+_LONGEST_UI_STRING = max(len(s) for s in UI_STRINGS)
 # A paragraph that only points to another story: "Read also: <headline>".
 CROSS_LINK = re.compile(
     r"^(?:read|see|also read|read more|more|related|recommended|watch|listen|don't miss|must read)"
@@ -70,11 +72,36 @@ PROMPTS = (
                r"\bthird[- ]party content\b|\bexternal content\b", re.IGNORECASE),
 )
 MAX_PROMPT_WORDS = 40
+_PROMPT_WORDS = (
+    ("newsletter",),
+    ("twitter", "facebook", "instagram", "whatsapp", "telegram", "tiktok", "youtube", "google news", "linkedin"),
+    ("story", "got a tip", "get in touch"),
+    ("fehler gefunden", "spotted a", "found an error", "report a"),
+    ("subscribe", "会員限定", "有料"),
+    ("getty images", "shutterstock", "imago", "picture", "/"),
+    ("extern", "ein klick für den datenschutz", "redaktioneller inhalt", "party content"),
+)
+"""For each of PROMPTS, texts one of which any match of it holds (lower-cased): a paragraph holding
+none of them is not searched with that pattern."""
+
+
+def search_key(text: str) -> str:
+    """``text`` lower-cased for a necessary-condition test before a case-insensitive search: what such
+    a search matches to i and s but lower-casing does not make i or s becomes i and s (dotless i, long
+    s, and dotted capital I, which lower-cases to i and a combining dot)."""
+    key = text.lower()
+    if key.isascii():
+        return key
+    return key.replace("\u0131", "i").replace("\u017f", "s").replace("\u0307", "")
 
 
 def is_prompt(text: str) -> bool:
     """True for a short call to action (newsletter, follow us, tips, error reports, embed placeholders)."""
-    return len(text.split()) <= MAX_PROMPT_WORDS and any(p.search(text) for p in PROMPTS)
+    if len(text.split(maxsplit=MAX_PROMPT_WORDS)) > MAX_PROMPT_WORDS:
+        return False  # (split no further than needed to know)
+    key = search_key(text)
+    return any(pattern.search(text) for pattern, words in zip(PROMPTS, _PROMPT_WORDS)
+               if any(word in key for word in words))
 # A line that is only a date and/or time: "Stand: 22.04.2024, 06:00 Uhr", "Friday, 28.04.2023, 19:25".
 DATE_LIKE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b|\b\d{1,2}:\d{2}\b")
 _ALPHA_WORD = re.compile(r"[^\W\d_]{2,}")
@@ -96,7 +123,10 @@ MIN_WORDS_BEFORE_STOP = 20
 
 def is_date_line(text: str) -> bool:
     """True for a short paragraph that is only a date/time stamp with a label."""
-    return bool(DATE_LIKE.search(text)) and len(_ALPHA_WORD.findall(text)) <= MAX_DATE_LINE_WORDS
+    words = _ALPHA_WORD.finditer(text)  # counted only up to the limit: prose stops after a few words
+    if sum(1 for _ in islice(words, MAX_DATE_LINE_WORDS + 1)) > MAX_DATE_LINE_WORDS:
+        return False
+    return bool(DATE_LIKE.search(text))
 
 
 MAX_MARKER_LINK_WORDS = 20
@@ -123,9 +153,10 @@ def is_credit(text: str) -> bool:
 def is_link_only(paragraph: Paragraph) -> bool:
     """True when the paragraph's own block is (almost) all link text: a teaser, not prose."""
     node = paragraph.node
-    if paragraph.kind not in ("p", "li", "div") or normalize_text(node.text_content()) != paragraph.text:
-        return False
-    linked = sum(len(normalize_text(a.text_content())) for a in node.iter("a"))
+    links = list(node.iter("a"))
+    if not links or paragraph.kind not in ("p", "li", "div") or normalize_text(node.text_content()) != paragraph.text:
+        return False  # (without links no paragraph is a teaser: paragraphs are never empty)
+    linked = sum(len(normalize_text(a.text_content())) for a in links)
     return linked >= MIN_LINK_SHARE * len(paragraph.text)
 
 
@@ -139,6 +170,8 @@ TITLE_EXTRA_CHARS = 40
 
 def is_ui_string(text: str) -> bool:
     """True for a whole paragraph that is only a UI label (ADVERTISEMENT, Show More, ...)."""
+    if len(text) > _LONGEST_UI_STRING and text[0] not in _UI_TRIM and text[-1] not in _UI_TRIM:
+        return False  # nothing to trim, and case folding never shortens a text
     key = text.strip(_UI_TRIM).casefold()
     return text.casefold() in UI_STRINGS or key in UI_STRINGS
 
@@ -156,8 +189,8 @@ def _start_after_title(paragraphs: list[Paragraph], title: str | None) -> int:
     folded = title.casefold()
     for index, paragraph in enumerate(paragraphs):
         if paragraph.kind == "h1" and paragraph.text.casefold() == folded:
-            before = sum(count_words(p.text) for p in paragraphs[:index])
-            after = sum(count_words(p.text) for p in paragraphs[index + 1:])
+            before = sum(p.words for p in paragraphs[:index])
+            after = sum(p.words for p in paragraphs[index + 1:])
             return index + 1 if before < after else 0
     return 0
 
@@ -175,6 +208,8 @@ def _embedded_posts(paragraphs: list[Paragraph]) -> set[int]:
             while node is not None and node.tag != "blockquote":
                 node = node.getparent()
             quotes.add(node if node is not None else paragraph.node)
+    if not quotes:
+        return set()
     found = set()
     for index, paragraph in enumerate(paragraphs):
         node = paragraph.node
@@ -224,7 +259,7 @@ def apply_text_rules(paragraphs: list[Paragraph], title: str | None, rules: Site
             outcome.dropped.append(paragraph)
             continue
         outcome.kept.append(paragraph)
-        words += count_words(text)
+        words += paragraph.words
     if outcome.kept and HANDLE.match(outcome.kept[-1].text):
         outcome.dropped.append(outcome.kept.pop())
     while outcome.kept and outcome.kept[-1].kind in HEADINGS:

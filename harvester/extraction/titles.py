@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Any
 
 from lxml.html import HtmlElement
@@ -21,7 +22,7 @@ from harvester.extraction.metatags import MetaIndex, first_meta
 from harvester.extraction.normalize import normalize_optional, normalize_text
 from harvester.extraction.pagemeta import PageMeta
 from harvester.extraction.rules import SiteRules
-from harvester.extraction.select import select, select_all, text_of, value_of
+from harvester.extraction.select import select_all, text_of, value_of
 
 TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " » ")
 MAX_SUFFIX_WORDS = 4
@@ -38,13 +39,57 @@ _PART_SPLIT = re.compile(r"[-_]+|(?<=[a-z])(?=[A-Z])")
 def _strip_known(title: str, names: tuple[str, ...]) -> str:
     """``title`` without a known site name glued to either end by any separator, in any script."""
     for name in sorted(names, key=len, reverse=True):
-        escaped = re.escape(name)
-        for pattern in (rf"^(?P<rest>.+?)\s*[{_SEPARATOR_CHARS}]+\s*{escaped}\s*$",
-                        rf"^\s*{escaped}\s*[{_SEPARATOR_CHARS}]+\s*(?P<rest>.+)$"):
-            match = re.match(pattern, title, re.IGNORECASE)
+        if not _name_pattern(name).search(title):
+            continue  # the name is not in the title at all: neither title pattern can match
+        rest = _known_rest(title, name)
+        if rest:
+            return rest
+    return title
+
+
+_BEFORE_NAME = re.compile(rf"(?P<rest>.+?)\s*[{_SEPARATOR_CHARS}]+\s*", re.IGNORECASE)
+_AFTER_NAME = re.compile(rf"\s*[{_SEPARATOR_CHARS}]+\s*(?P<rest>.+)$", re.IGNORECASE)
+
+
+def _known_rest(title: str, name: str) -> str:
+    """What ``_title_patterns(name)`` leave of ``title`` ("" when neither matches), without compiling
+    them: a name without surrounding white space can only sit right before the title's trailing
+    white space (suffix) or right after its leading white space (prefix), so the name is compared
+    there and the separators matched by patterns compiled once for all names."""
+    if not name or name != name.strip():
+        for pattern in _title_patterns(name):
+            match = pattern.match(title)
             if match and match["rest"].strip():
                 return match["rest"].strip()
-    return title
+        return ""
+    literal = _name_pattern(name)
+    end = len(title.rstrip())
+    start = end - len(name)
+    if start > 0 and literal.fullmatch(title, start, end):
+        match = _BEFORE_NAME.fullmatch(title, 0, start)
+        if match and match["rest"].strip():
+            return match["rest"].strip()
+    begin = len(title) - len(title.lstrip())
+    if literal.fullmatch(title, begin, begin + len(name)):
+        match = _AFTER_NAME.match(title, begin + len(name))
+        if match and match["rest"].strip():
+            return match["rest"].strip()
+    return ""
+
+
+@lru_cache(maxsize=1024)
+def _name_pattern(name: str) -> re.Pattern[str]:
+    """The site name as a case-insensitive pattern (a linear search, cheap to compile)."""
+    return re.compile(re.escape(name), re.IGNORECASE)
+
+
+@lru_cache(maxsize=1024)
+def _title_patterns(name: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Titles with the site name as suffix and as prefix (what ``_known_rest`` does without compiling
+    them, and still uses for a name with surrounding white space)."""
+    escaped = re.escape(name)
+    return (re.compile(rf"^(?P<rest>.+?)\s*[{_SEPARATOR_CHARS}]+\s*{escaped}\s*$", re.IGNORECASE),
+            re.compile(rf"^\s*{escaped}\s*[{_SEPARATOR_CHARS}]+\s*(?P<rest>.+)$", re.IGNORECASE))
 
 
 def strip_site_suffix(title: str, site_names: tuple[str, ...]) -> str:
@@ -120,12 +165,40 @@ def headline_text(h1: HtmlElement) -> str:
     return normalize_text("".join(chunks)) or text_of(h1)
 
 
-def _pick_h1(root: HtmlElement, site_names: tuple[str, ...], hints: list[str]) -> HtmlElement | None:
+def _in_main(el: HtmlElement, root: HtmlElement) -> bool:
+    """True when an ancestor of ``el`` up to ``root`` is an article, main or role=main element (the
+    page's h1s are few: walking up from each is cheaper than matching selectors over the page)."""
+    for node in el.iterancestors():
+        if node.tag in ("article", "main") or node.get("role") == "main":
+            return True
+        if node is root:
+            break
+    return False
+
+
+def page_title(root: HtmlElement) -> str:
+    """``normalize_text(root.findtext(".//title"))``, looking in <head> first: a search of the whole
+    page walks all of it (lxml's iterators look one match ahead)."""
+    first = next((child for child in root if isinstance(child.tag, str)), None)
+    if first is not None and first.tag == "head":
+        for title in first.iter("title"):  # <head> precedes the rest of the page
+            return normalize_text(title.text)
+    return normalize_text(root.findtext(".//title"))
+
+
+def first_heading(headings: list[HtmlElement]) -> str:
+    """The visible text of the first h1 that has any ("" when none has)."""
+    return next((text for text in (text_of(h) for h in headings) if text), "")
+
+
+def _pick_h1(root: HtmlElement, site_names: tuple[str, ...], hints: list[str],
+             headings: list[HtmlElement] | None = None) -> HtmlElement | None:
     """The title h1: inside article/main first, never a site-name logo nor a visually hidden
     heading, closest to the hints."""
     names = {n.casefold() for n in site_names}
-    scoped = select(root, "article h1, main h1, [role=main] h1")
-    ordered = scoped + [h for h in root.iter("h1") if h not in scoped]
+    headings = list(root.iter("h1")) if headings is None else headings
+    scoped = [h for h in headings if _in_main(h, root)]  # "article h1, main h1, [role=main] h1"
+    ordered = scoped + [h for h in headings if h not in scoped]
     candidates = [h for h in ordered if headline_text(h) and headline_text(h).casefold() not in names
                   and not is_hidden(h)]
     if not candidates:
@@ -156,11 +229,11 @@ def find_title(root: HtmlElement, rules: SiteRules | None, meta: PageMeta,
             return
     og_title = first_meta(index, ("og:title", "twitter:title"))
     headline = normalize_optional(jsonld.strings(article.get("headline"))[0]) if article and jsonld.strings(article.get("headline")) else None
-    title_tag = normalize_optional(root.findtext(".//title"))
+    title_tag = (meta.page_title if meta.page_title is not None else page_title(root)) or None
     if headline:
         headline = strip_site_suffix(headline, meta.site_names)
     hints = [strip_site_suffix(t, meta.site_names) for t in (og_title, headline, title_tag) if t]
-    h1 = _pick_h1(root, meta.site_names, hints)
+    h1 = _pick_h1(root, meta.site_names, hints, meta.headings)
     declared = strip_site_suffix(og_title, meta.site_names) if og_title else None
     if declared and _same(declared, headline) and (h1 is None or not _same(headline_text(h1), headline)):
         meta.title, meta.sources["title"] = headline, "json-ld"
