@@ -305,3 +305,23 @@ def test_machine_dates_with_zone_names_keep_their_offset() -> None:
     # visible text needs its own zone
     assert parse_text_date("Published 5 June 2025 10:00") is None
     assert parse_text_date("Published 5 June 2025 10:00 EDT").utcoffset() == timedelta(hours=-4)
+
+
+def test_jsonld_scripts_are_read_plain_lenient_or_skipped() -> None:
+    """Plain JSON (control characters allowed), JSON behind comment lines (extruct's lenient
+    reader), and an unreadable script that is skipped without losing the others."""
+    import lxml.html
+
+    from harvester.extraction.jsonld import jsonld_items
+
+    page = lxml.html.document_fromstring(
+        '<html><head>'
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Tab\there"}</script>'
+        '<script type="application/ld+json">// generated\n{"@type": "Person", "name": "Ann Lee"}</script>'
+        '<script type="application/ld+json">{"@type": "Broken", </script>'
+        '<script type="application/ld+json">[{"@type": "Organization", "name": "Acme"}, {}]</script>'
+        '</head><body><p>x</p></body></html>'
+    )
+    items = jsonld_items(page)
+    assert [item["@type"] for item in items] == ["NewsArticle", "Person", "Organization"]
+    assert items[0]["headline"] == "Tab\there"
