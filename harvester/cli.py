@@ -527,11 +527,11 @@ def cmd_mirror(args: argparse.Namespace) -> int:
         print(f"crawl it with: scrapy crawl {args.site} -a base_url={base}   (Ctrl-C stops the server)",
               file=sys.stderr, flush=True)
         stop = threading.Event()
-        signal.signal(signal.SIGTERM, lambda *_: stop.set())
-        try:
-            while not stop.wait(0.5):
-                pass
-        except KeyboardInterrupt:
+        # Ctrl-C and SIGTERM stop the server, also when SIGINT was ignored by whatever started this
+        # process (a background job of a non-interactive shell inherits SIGINT ignored)
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, lambda *_: stop.set())
+        while not stop.wait(0.5):
             pass
     finally:
         server.__exit__(None, None, None)
