@@ -347,7 +347,7 @@ class SiteSpider(scrapy.Spider):
     async def parse_sitemap(self, response: Response) -> AsyncIterator[Any]:
         here = self._to_real(response.url)
         read = partial(parse_sitemap, max_urls=self.max_sitemap_urls, max_bytes=self.max_sitemap_bytes)
-        entries = await self.pool.run(read, response.body)
+        entries = await self.pool.run(read, response.body, owner=self)
         if isinstance(entries, ExtractFailure):
             yield self._not_extracted(here, entries, response.status, len(response.body), article=False)
             return
@@ -380,7 +380,7 @@ class SiteSpider(scrapy.Spider):
 
     async def parse_feed(self, response: Response) -> AsyncIterator[Any]:
         here = self._to_real(response.url)
-        entries = await self.pool.run(feed_entries, response.body, here)
+        entries = await self.pool.run(feed_entries, response.body, here, owner=self)
         if isinstance(entries, ExtractFailure):
             yield self._not_extracted(here, entries, response.status, len(response.body), article=False)
             return
@@ -400,7 +400,7 @@ class SiteSpider(scrapy.Spider):
 
     async def parse_listing(self, response: Response, depth: int) -> AsyncIterator[Any]:
         here = self._to_real(response.url)
-        found = await self.pool.run(page_links, response.body, here, self.max_page_links)
+        found = await self.pool.run(page_links, response.body, here, self.max_page_links, owner=self)
         if isinstance(found, ExtractFailure):
             yield self._not_extracted(here, found, response.status, len(response.body), article=False)
             return
@@ -458,7 +458,7 @@ class SiteSpider(scrapy.Spider):
             )
             return
         if self.follow_article_links:
-            found = await self.pool.run(page_links, response.body, real_url, self.max_page_links)
+            found = await self.pool.run(page_links, response.body, real_url, self.max_page_links, owner=self)
             if not isinstance(found, ExtractFailure):
                 await self._admit_in_slices(((link, None, True) for link in found[0]), "article_links")
                 for item in self._flush_discovered():
@@ -470,7 +470,7 @@ class SiteSpider(scrapy.Spider):
             content_type=content_type.decode("latin-1") if content_type else None,
             rules=self.rules,
         )
-        extracted = await self.pool.extract(job)
+        extracted = await self.pool.extract(job, owner=self)
         fetched_at = datetime.now(UTC)
         if isinstance(extracted, ExtractFailure):
             yield self._not_extracted(real_url, extracted, response.status, len(response.body), article=True)
@@ -588,7 +588,7 @@ class _ShutdownWatch:
         slot = getattr(engine, "_slot", None) if engine is not None else None
         stopping = engine is None or not engine.running or (slot is not None and slot.closing is not None)
         if stopping:
-            cancelled = self.spider.pool.cancel_pending()
+            cancelled = self.spider.pool.cancel_pending(self.spider)  # this crawler's pages only
             if cancelled:
                 self.spider.logger.info("shutdown: %d page(s) left unextracted (fetched again next run)", cancelled)
             self.stop()

@@ -29,6 +29,7 @@ import os
 import resource
 import signal
 import time
+import weakref
 import zlib
 from concurrent.futures import CancelledError, Future, TimeoutError as FutureTimeout
 from dataclasses import dataclass
@@ -148,7 +149,8 @@ class ExtractionPool:
         self.timeout = timeout
         self.memory_mb = memory_mb
         self._pool: ProcessPool | None = None
-        self._pending: set[asyncio.Future[Any]] = set()
+        self._pending: dict[asyncio.Future[Any], object] = {}  # page in flight -> its crawler (owner)
+        self._stopped: weakref.WeakSet[Any] = weakref.WeakSet()  # crawlers that stopped waiting
         self._closing = False
 
     @property
@@ -166,13 +168,16 @@ class ExtractionPool:
             context=worker_context(),
         )
 
-    async def extract(self, job: PageJob) -> Extracted | ExtractFailure:
+    async def extract(self, job: PageJob, *, owner: object = None) -> Extracted | ExtractFailure:
         """The page's extraction, awaited off the event loop."""
-        return await self.run(run_job, job)
+        return await self.run(run_job, job, owner=owner)
 
-    async def run(self, function: Callable[..., T], *args: Any) -> T | ExtractFailure:
-        """``function(*args)`` in a worker (a pure, picklable function), within the page budgets."""
-        if self._closing:
+    async def run(self, function: Callable[..., T], *args: Any, owner: object = None) -> T | ExtractFailure:
+        """``function(*args)`` in a worker (a pure, picklable function), within the page budgets.
+
+        ``owner`` is the crawler asking (several crawlers of one process share the pool):
+        ``cancel_pending(owner)`` lets go of its pages only."""
+        if self._closing or (owner is not None and owner in self._stopped):
             return ExtractFailure(EXTRACT_INTERRUPTED, "the crawl is shutting down")
         if self._pool is None:
             self.start()
@@ -180,7 +185,7 @@ class ExtractionPool:
             return _guarded(function, *args)
         future: Future[T | ExtractFailure] = self._pool.schedule(_guarded, (function, *args), timeout=self.timeout)
         waiting = asyncio.wrap_future(future)
-        self._pending.add(waiting)
+        self._pending[waiting] = owner
         try:
             return await waiting
         except FutureTimeout:
@@ -192,16 +197,21 @@ class ExtractionPool:
             future.cancel()
             return ExtractFailure(EXTRACT_INTERRUPTED, "the crawl stopped before the page was extracted")
         finally:
-            self._pending.discard(waiting)
+            self._pending.pop(waiting, None)
 
     @property
     def pending(self) -> int:
         return len(self._pending)
 
-    def cancel_pending(self) -> int:
-        """Stop waiting for every page in flight (a shutdown); they come back ``extract_interrupted``."""
-        self._closing = True
-        pending = list(self._pending)
+    def cancel_pending(self, owner: object = None) -> int:
+        """Stop waiting for the pages in flight of ``owner`` (one crawler stopping), or of every
+        crawler (``None``: the process is shutting down); they come back ``extract_interrupted``,
+        and so does whatever that owner asks for afterwards. Other crawlers sharing the pool go on."""
+        if owner is None:
+            self._closing = True
+        else:
+            self._stopped.add(owner)
+        pending = [waiting for waiting, asker in self._pending.items() if owner is None or asker is owner]
         for waiting in pending:
             waiting.cancel()
         return len(pending)

@@ -96,6 +96,35 @@ def test_cancelling_pending_pages_answers_at_once() -> None:
     assert took < 1.0
 
 
+def test_one_crawler_stopping_lets_go_of_its_own_pages_only() -> None:
+    """Crawlers of one process (``harvester crawl`` of several sites) share the pool: when one
+    finishes or stops, the pages the others are waiting for are still extracted."""
+
+    class Crawler:  # an owner, as the spiders are
+        pass
+
+    first, second = Crawler(), Crawler()
+    pool = ExtractionPool(workers=2, timeout=20.0, memory_mb=1024)
+    pool.start()
+
+    async def scenario() -> tuple[object, object, object, object]:
+        mine = asyncio.ensure_future(pool.run(slow, 15, owner=first))
+        theirs = asyncio.ensure_future(pool.run(slow, 2, owner=second))
+        await asyncio.sleep(1.0)
+        assert pool.cancel_pending(first) == 1
+        after_first = await pool.run(slow, 0, owner=first)
+        after_second = await pool.run(slow, 0, owner=second)
+        return await mine, await theirs, after_first, after_second
+
+    try:
+        mine, theirs, after_first, after_second = run(scenario())
+    finally:
+        pool.close()
+    assert isinstance(mine, ExtractFailure) and mine.reason == EXTRACT_INTERRUPTED
+    assert isinstance(after_first, ExtractFailure) and after_first.reason == EXTRACT_INTERRUPTED
+    assert not isinstance(theirs, ExtractFailure) and not isinstance(after_second, ExtractFailure)
+
+
 def test_the_http_charset_wins_over_a_missing_declaration() -> None:
     body = "<html><body><p>Café menu: 5 €</p></body></html>".encode("cp1252")
     assert "Café menu: 5 €" in decode_page(body, "text/html; charset=windows-1252")
