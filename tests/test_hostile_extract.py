@@ -98,7 +98,7 @@ def test_strip_invisible_keeps_ordinary_text_and_line_structure() -> None:
 def test_invisible_characters_never_reach_title_body_or_html() -> None:
     title = "Harbour\u202e quay\u200b rebuilt\x00 soon"
     body = [p.replace(" the ", " the\u200d ", 1).replace(",", ",\u2066", 1) + "\x00" for p in PROSE]
-    result = article(page(title, body, head=f"<meta name='description' content='Quay\u202e work\u2060'>"))
+    result = article(page(title, body, head="<meta name='description' content='Quay\u202e work\u2060'>"))
     assert result.title == "Harbour quay rebuilt soon"
     fields = [result.title, result.body_text, result.body_html, result.description or ""]
     for char in INVISIBLE:
