@@ -92,12 +92,13 @@ LOG_LEVEL = "INFO"
 # Scale-out (harvester.cluster): with HARVESTER_FRONTIER_URL=redis://... (setting or environment)
 # the crawl shares its frontier, duplicate filter, run and per-host politeness with every other
 # process on that Redis; unset, the add-on is off and nothing changes.
-ADDONS = {"harvester.cluster.addon.ClusterAddon": 0}
+ADDONS = {"harvester.cluster.addon.ClusterAddon": 0, "harvester.consoles.ConsolesAddon": 0}
 HARVESTER_FRONTIER_URL = None
 
 # Scrapy's consoles run code sent to them inside the crawler (RemoteControl: an HTTP server on a
 # random local port, with its token written to the user's profile; Telnet: a local port). A
 # harvester run by a scheduler does not need either open; turn one on with -s when debugging.
+# (harvester.consoles, in ADDONS above, keeps a closed console's module from being imported.)
 REMOTE_CONTROL_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 
