@@ -182,7 +182,7 @@ def start_worker(site: ClusterSite, url: str, database: str, folder: Path, n: in
     command = [
         sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"site={site.url}",
         "-s", f"DOWNLOAD_DELAY={HOST_DELAY}", "-s", "HARVESTER_CLUSTER_HOST_CONCURRENCY=4",
-        "-s", "CONCURRENT_REQUESTS=8", "-s", "RETRY_TIMES=0", "-s", "HARVESTER_STORE_BATCH_SIZE=1",
+        "-s", "CONCURRENT_REQUESTS=8", "-s", "RETRY_TIMES=0",
         "-s", "HARVESTER_CLUSTER_LEASE_SECONDS=10", "-s", "HARVESTER_CLUSTER_WORKER_TIMEOUT=8",
         "-s", f"LOG_FILE={folder / f'worker{n}.log'}", "-s", f"HARVESTER_STATS_FILE={folder / f'worker{n}.json'}",
         *extra,

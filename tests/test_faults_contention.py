@@ -33,6 +33,8 @@ from tests.faults.store import (
 ERROR_MARKERS = ("error", "traceback", "locked", "failed", "not stored")
 #: reextract's summary ("... 0 kept as stored, ...") must say that no page was refused
 KEPT = re.compile(r"(\d+) kept as stored")
+#: seconds between two runs of one reader command
+PAUSE = 0.5
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,7 @@ def loop(argv: list[str], env: dict[str, str], stop: threading.Event, results: l
         results.append(Result(argv, done.returncode, done.stdout[-3000:], done.stderr[-3000:]))
         if stop.is_set():
             return
+        stop.wait(PAUSE)  # readers keep coming all through the crawls, without taking a core each
 
 
 def test_two_crawls_and_readers_on_one_sqlite_file(procs: Processes, tmp_path: Path) -> None:  # noqa: F811
