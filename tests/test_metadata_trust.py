@@ -163,6 +163,18 @@ def test_kicker_inside_the_h1_is_not_title() -> None:
     assert article(page(body)).title == "Liverpool lose at Everton"
 
 
+def test_a_lead_element_glued_to_the_headline_is_a_kicker_whatever_its_class() -> None:
+    body = f"<article><h1>\n  <span>Nationale Demo</span>Der 9. Juli naht: OGBL ruft auf</h1><p>{LONG}</p></article>"
+    assert article(page(body)).title == "Der 9. Juli naht: OGBL ruft auf"
+
+
+@pytest.mark.parametrize("h1", ["<span>Exklusiv</span> Der 9. Juli naht", "<em>Exklusiv:</em>Der 9. Juli naht",
+                                "Exklusiv <span>Der</span>9. Juli naht"])
+def test_a_lead_element_set_apart_by_space_or_punctuation_stays(h1: str) -> None:
+    title = article(page(f"<article><h1>{h1}</h1><p>{LONG}</p></article>")).title
+    assert title is not None and title.startswith("Exklusiv")
+
+
 def test_visually_hidden_h1_is_not_title() -> None:
     body = (f"<h1 class='sr-only'>Example News</h1><article><h1>Real headline here</h1><p>{LONG}</p></article>")
     assert article(page(body)).title == "Real headline here"

@@ -143,10 +143,29 @@ def is_hidden(el: HtmlElement) -> bool:
     return False
 
 
+def _glued_lead(h1: HtmlElement) -> HtmlElement | None:
+    """A first child that opens the h1 and runs into the text after it without a space
+    (``<h1><span>Nationale Demo</span>Der 9. Juli naht …</h1>``): a kicker that a style sheet puts
+    on a line of its own, whatever its class. Kept together, its words would merge with the
+    headline's ("DemoDer")."""
+    if (h1.text or "").strip():
+        return None
+    first = next((child for child in h1 if isinstance(child.tag, str)), None)
+    if first is None or first.tag in ("br", "img"):
+        return None
+    lead, tail = first.text_content(), first.tail or ""
+    if not lead.strip() or not tail.strip():
+        return None
+    return first if lead[-1:].isalnum() and tail[:1].isalnum() else None
+
+
 def headline_text(h1: HtmlElement) -> str:
     """The h1's text without kicker/overline children and visually hidden parts."""
     skipped = [c for c in h1.iterdescendants() if isinstance(c.tag, str)
                and (_parts(c) & KICKER_PARTS or is_hidden(c))]
+    glued = _glued_lead(h1)
+    if glued is not None and glued not in skipped:
+        skipped.append(glued)
     if not skipped:
         return text_of(h1)
     chunks: list[str] = []
