@@ -1,0 +1,315 @@
+"""Store-writer benchmark: CPU the store writer spends per stored article, and a dump for sameness.
+
+Usage::
+
+    python -m bench.store [--pages N] [--spool FILE] [--keep-spool FILE] [--batch B] [--repeat R]
+                          [--database URL] [--dump FILE] [--json]
+
+1. Capture. Unless ``--spool FILE`` is given, builds the ``itpostnews`` mirror with at least N
+   article pages (``bench.crawl.build_site_rule_mirror``), serves it on 127.0.0.1 and crawls it
+   (``scrapy crawl itpostnews``, politeness off, into a SQLite file in a temporary folder) while a
+   thread hard-links the crawl's spool file as soon as it appears, so the records survive the
+   crawl's removal of the file. ``--keep-spool FILE`` copies it there for later runs. The crawl's
+   wall time, pages/s and CPU ms/page (whole process tree) are printed too.
+2. Replay. Writes the spool's records, in spool order, into a fresh store (a new SQLite file in a
+   temporary folder, or ``--database URL``: an EMPTY throwaway database, every table is dropped
+   first) exactly as the crawl's writer thread does: learned-boilerplate hold-back
+   (``harvester.db.writer.Preparer``, default thresholds), then ``write_records`` in batches of B
+   records (default 8, about what a crawl's writer gathers in its 0.2 s linger; 200 is its maximum).
+   Reported: the writer thread's CPU time (``time.thread_time``) inside ``write_records`` per
+   stored article, and per record; the hold-back's CPU apart. Repeated R times (fresh store each
+   time); the smallest figure is the least disturbed by other work on a shared machine.
+3. ``--dump FILE`` writes every table of the last replayed store as JSON, with surrogate ids
+   replaced by natural keys (URLs, names) and volatile columns (run ids, wall-clock stamps, hosts,
+   pids) left out, so two dumps made before and after a change to the writer compare with ``diff``
+   or ``python -m bench.store --compare A B``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import Engine
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+# --- 1. capture ------------------------------------------------------------------------------------
+
+def capture_spool(pages: int, target: Path) -> dict[str, Any]:
+    """Crawl the site-rule mirror; keep its spool file at ``target``; the crawl's figures."""
+    from bench.crawl import build_site_rule_mirror, run_crawl
+    from harvester.mirror_server import serve_mirror
+
+    with tempfile.TemporaryDirectory(prefix="bench-store-") as tmp:
+        work = Path(tmp)
+        spool_dir = work / "spool"
+        kept = work / "kept"
+        kept.mkdir()
+        stop = threading.Event()
+        linked: list[Path] = []
+
+        def keep() -> None:
+            deadline = time.monotonic() + 1800
+            while not stop.is_set() and time.monotonic() < deadline:
+                for path in sorted(spool_dir.glob("*.spool")) if spool_dir.is_dir() else []:
+                    copy = kept / path.name
+                    if not copy.exists():
+                        try:
+                            os.link(path, copy)
+                            linked.append(copy)
+                        except FileNotFoundError:
+                            pass
+                time.sleep(0.005)
+
+        watcher = threading.Thread(target=keep, daemon=True)
+        watcher.start()
+        served = build_site_rule_mirror(work / "mirror", pages)
+        with serve_mirror(work / "mirror") as base:
+            figures = run_crawl("site-rule", ["itpostnews", "-a", f"base_url={base}",
+                                              "-s", f"HARVESTER_SPOOL_DIR={spool_dir}"],
+                                work / "crawl.db", work, served)
+        stop.set()
+        watcher.join(timeout=5)
+        if not linked:
+            raise SystemExit("the crawl left no spool file to keep")
+        shutil.copyfile(max(linked, key=lambda p: p.stat().st_size), target)
+    return figures.to_dict()
+
+
+# --- 2. replay -------------------------------------------------------------------------------------
+
+def fresh_store(database: str | None, folder: Path) -> Engine:
+    from harvester.db import ensure_schema, make_engine
+    from harvester.db.testing import drop_all_tables
+
+    if database is None:
+        url = f"sqlite:///{folder / 'replay.db'}"
+        Path(folder / "replay.db").unlink(missing_ok=True)
+    else:
+        url = database
+        drop_all_tables(url)
+    engine = make_engine(url)
+    ensure_schema(engine)
+    return engine
+
+
+def replay(spool: Path, engine: Engine, batch: int) -> dict[str, Any]:
+    """Write the spool's records into the store at ``engine`` as the crawl's writer does; the timings."""
+    from harvester.db.runs import RunEnd, start_run
+    from harvester.db.boilerplate import site_knowledge
+    from harvester.db.store import ArticleStore, FetchedArticle
+    from harvester.db.writer import Preparer, SpoolHeader, write_records
+    from harvester.extraction.holdback import HoldBack
+    from harvester.extraction.learned import Thresholds
+    from harvester.spool import read_records
+
+    records = [(r.seq, r.record) for r in read_records(spool)]
+    header = next(record for _, record in records if isinstance(record, SpoolHeader))
+    store = ArticleStore(engine)
+    store.register_site(header.spider, header.spider)
+    run_id = start_run(engine, header.spider, datetime(2026, 1, 1, tzinfo=UTC))
+    thresholds = Thresholds()
+    preparer = Preparer(HoldBack(thresholds, site_knowledge(engine, thresholds)))
+    name = spool.stem
+    prepare_cpu = write_cpu = 0.0
+    wall = time.perf_counter()
+    pending: list[tuple[int, Any]] = []
+
+    def write(chunk: list[tuple[int, Any]]) -> None:
+        nonlocal write_cpu
+        started = time.thread_time()
+        write_records(store, name, run_id, chunk, after_write=preparer.save_learned)
+        write_cpu += time.thread_time() - started
+        preparer.saved()
+
+    for seq, record in records:
+        if isinstance(record, SpoolHeader):
+            continue
+        if isinstance(record, RunEnd):
+            record = replace(record, run_id=run_id)
+        started = time.thread_time()
+        pending.extend(preparer.take(seq, record))
+        prepare_cpu += time.thread_time() - started
+        while len(pending) >= batch:
+            write(pending[:batch])
+            del pending[:batch]
+    pending.extend(preparer.flush())
+    while pending:
+        write(pending[:batch])
+        del pending[:batch]
+    wall = time.perf_counter() - wall
+    articles = sum(1 for _, record in records if isinstance(record, FetchedArticle))
+    written = sum(1 for _, record in records if not isinstance(record, SpoolHeader))
+    return {
+        "records": written, "articles": articles, "batch": batch,
+        "write_cpu_s": round(write_cpu, 3), "prepare_cpu_s": round(prepare_cpu, 3), "wall_s": round(wall, 3),
+        "write_cpu_ms_per_article": round(1000 * write_cpu / max(1, articles), 2),
+        "write_cpu_ms_per_record": round(1000 * write_cpu / max(1, written), 2),
+        "prepare_cpu_ms_per_article": round(1000 * prepare_cpu / max(1, articles), 2),
+    }
+
+
+# --- 3. dump ---------------------------------------------------------------------------------------
+
+#: Columns left out of a dump: surrogate keys and the run's own wall-clock and process details.
+VOLATILE = {
+    "crawl_runs": {"id", "started_at", "finished_at", "hostname", "pid"},
+    "spool_marks": {"spool", "run_id", "updated_at"},
+    "fetch_log": {"id", "run_id", "worker"},
+}
+#: Tables made from others by SQLite itself (the FTS index is dumped through a search per article).
+SKIPPED_TABLES = ("articles_fts", "alembic_version", "sqlite_")
+
+
+def dump_store(engine: Engine) -> dict[str, list[dict[str, Any]]]:
+    """Every table's rows, ids replaced by natural keys, sorted: comparable across stores."""
+    with engine.connect() as conn:
+        names = sorted(t for t in inspect(conn).get_table_names() if not t.startswith(SKIPPED_TABLES))
+        rows = {name: [dict(r._mapping) for r in conn.execute(text(f'SELECT * FROM "{name}"'))] for name in names}
+        fts = _fts_dump(conn, engine.dialect.name)
+    article_url = {r["id"]: r["url"] for r in rows.get("articles", [])}
+    keys = {
+        "site_id": {r["id"]: r["key"] for r in rows.get("sites", [])},
+        "article_id": article_url,
+        "cluster_id": article_url,
+        "author_id": {r["id"]: r["name"] for r in rows.get("authors", [])},
+        "tag_id": {r["id"]: r["name"] for r in rows.get("tags", [])},
+        "raw_page_id": {r["id"]: f"{r['url']} @ {r['fetched_at']}" for r in rows.get("raw_pages", [])},
+    }
+    out: dict[str, list[dict[str, Any]]] = {}
+    for name, table_rows in rows.items():
+        dropped = VOLATILE.get(name, {"id"})
+        clean = []
+        for row in table_rows:
+            item = {}
+            for column, value in row.items():
+                if column in dropped or column == "search_vector":
+                    continue
+                if column in keys:
+                    value = keys[column].get(value, value)
+                item[column] = _plain(value)
+            clean.append(item)
+        out[name] = sorted(clean, key=lambda r: json.dumps(r, sort_keys=True))
+    out["search"] = fts
+    return out
+
+
+def _fts_dump(conn: Any, dialect: str) -> list[dict[str, Any]]:
+    """What the full-text index says: per article, the search terms (SQLite) or tsvector (PostgreSQL)."""
+    if dialect == "sqlite":
+        if not inspect(conn).has_table("articles_fts"):
+            return []
+        # raises when the index disagrees with the articles (external content: checked against them)
+        conn.execute(text("INSERT INTO articles_fts(articles_fts) VALUES ('integrity-check')"))
+        found = conn.execute(text(
+            "SELECT a.url, d.sz FROM articles_fts_docsize d JOIN articles a ON a.id = d.id"
+        )).all()
+        return sorted(({"url": url, "sha": _sha(bytes(size).hex())} for url, size in found), key=lambda r: r["url"])
+    found = conn.execute(text("SELECT url, search_vector::text FROM articles")).all()
+    return sorted(({"url": url, "sha": _sha(vector)} for url, vector in found), key=lambda r: r["url"])
+
+
+def _sha(*parts: Any) -> str:
+    return hashlib.sha256("\x1f".join("" if p is None else str(p) for p in parts).encode()).hexdigest()[:16]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return "b64:" + base64.b64encode(bytes(value)).decode()
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None).isoformat() if value.tzinfo is None else \
+            value.astimezone(UTC).replace(tzinfo=None).isoformat()
+    return value
+
+
+def compare(a: Path, b: Path) -> int:
+    """Print the tables whose dumps differ; 0 when none do."""
+    left, right = json.loads(a.read_text()), json.loads(b.read_text())
+    differ = 0
+    for name in sorted(set(left) | set(right)):
+        rows_a, rows_b = left.get(name), right.get(name)
+        if rows_a == rows_b:
+            print(f"same       {name} ({len(rows_a or [])} rows)")
+            continue
+        differ += 1
+        only_a = [r for r in rows_a or [] if r not in (rows_b or [])]
+        only_b = [r for r in rows_b or [] if r not in (rows_a or [])]
+        print(f"DIFFERENT  {name}: {len(rows_a or [])} vs {len(rows_b or [])} rows; "
+              f"{len(only_a)} only in {a.name}, {len(only_b)} only in {b.name}")
+        for row in (only_a[:2] + only_b[:2]):
+            print("    ", json.dumps(row, sort_keys=True)[:400])
+    return 1 if differ else 0
+
+
+# --- main ------------------------------------------------------------------------------------------
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pages", type=int, default=300, help="article pages of the site-rule mirror (default 300)")
+    parser.add_argument("--spool", type=Path, help="replay this spool file instead of crawling for one")
+    parser.add_argument("--keep-spool", type=Path, help="keep the captured spool file here")
+    parser.add_argument("--batch", type=int, default=8, help="records per write_records call (default 8)")
+    parser.add_argument("--repeat", type=int, default=3, help="replays, each into a fresh store (default 3)")
+    parser.add_argument("--database", help="an EMPTY throwaway database URL to replay into (tables are dropped)")
+    parser.add_argument("--dump", type=Path, help="write the last replayed store's tables here (JSON)")
+    parser.add_argument("--compare", nargs=2, type=Path, metavar=("A", "B"), help="compare two dumps and exit")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    options = parser.parse_args(argv)
+    if options.compare:
+        return compare(*options.compare)
+
+    result: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-store-replay-") as tmp:
+        folder = Path(tmp)
+        spool = options.spool
+        if spool is None:
+            spool = options.keep_spool or folder / "captured.spool"
+            result["crawl"] = capture_spool(options.pages, spool)
+        runs = []
+        engine = None
+        for _ in range(max(1, options.repeat)):
+            if engine is not None:
+                engine.dispose()
+            engine = fresh_store(options.database, folder)
+            runs.append(replay(spool, engine, options.batch))
+        assert engine is not None
+        if options.dump:
+            options.dump.write_text(json.dumps(dump_store(engine), indent=1, sort_keys=True, ensure_ascii=False))
+        engine.dispose()
+    best = min(runs, key=lambda r: r["write_cpu_s"])
+    result |= {"replays": runs, "best": best,
+               "median_write_cpu_ms_per_article": round(statistics.median(r["write_cpu_ms_per_article"] for r in runs), 2)}
+    if options.json:
+        print(json.dumps(result, indent=2))
+        return 0
+    if "crawl" in result:
+        crawl = result["crawl"]
+        print(f"crawl: {crawl['pages_fetched']} pages fetched, {crawl['articles_stored']} stored, "
+              f"{crawl['seconds']:.1f} s, {crawl['pages_per_second']} pages/s, {crawl['cpu_ms_per_page']} CPU ms/page")
+    print(f"replay: {best['records']} records, {best['articles']} articles, batches of {best['batch']}")
+    for run in runs:
+        print(f"  writer CPU {run['write_cpu_ms_per_article']:6.2f} ms/article ({run['write_cpu_ms_per_record']:.2f} "
+              f"ms/record), hold-back {run['prepare_cpu_ms_per_article']:.2f} ms/article, wall {run['wall_s']:.2f} s")
+    print(f"best: {best['write_cpu_ms_per_article']} writer CPU ms/article; "
+          f"median {result['median_write_cpu_ms_per_article']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
