@@ -174,6 +174,8 @@ VOLATILE = {
     "spool_marks": {"spool", "run_id", "updated_at"},
     "fetch_log": {"id", "run_id", "worker"},
 }
+#: Columns a dump keeps but a comparison ignores: when the writer thread learned boilerplate (wall clock).
+LEARNED_AT = {"site_boilerplate": {"first_seen", "last_seen"}, "site_boilerplate_pages": {"observed_at"}}
 #: Tables made from others by SQLite itself (the FTS index is dumped through a search per article).
 SKIPPED_TABLES = ("articles_fts", "alembic_version", "sqlite_")
 
@@ -241,7 +243,7 @@ def _plain(value: Any) -> Any:
 
 def compare(a: Path, b: Path) -> int:
     """Print the tables whose dumps differ; 0 when none do."""
-    left, right = json.loads(a.read_text()), json.loads(b.read_text())
+    left, right = _comparable(json.loads(a.read_text())), _comparable(json.loads(b.read_text()))
     differ = 0
     for name in sorted(set(left) | set(right)):
         rows_a, rows_b = left.get(name), right.get(name)
@@ -256,6 +258,15 @@ def compare(a: Path, b: Path) -> int:
         for row in (only_a[:2] + only_b[:2]):
             print("    ", json.dumps(row, sort_keys=True)[:400])
     return 1 if differ else 0
+
+
+def _comparable(dump: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    out = {}
+    for name, rows in dump.items():
+        ignored = LEARNED_AT.get(name, set())
+        clean = [{k: v for k, v in row.items() if k not in ignored} for row in rows]
+        out[name] = sorted(clean, key=lambda r: json.dumps(r, sort_keys=True))
+    return out
 
 
 # --- main ------------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterable
 
 import numpy as np
-from sqlalchemy import delete, select, update
+from sqlalchemy import Select, bindparam, delete, select, update
 from sqlalchemy.engine import Connection
 
 from harvester.db.tables import ARTICLES, SIGNATURE_BANDS, SIGNATURES
@@ -123,63 +123,74 @@ def assign_cluster(conn: Connection, article_id: int, body_text: str, *, new: bo
         if similarity(encoded, other_encoded) >= THRESHOLD
     ]
     if not matches:
-        conn.execute(update(ARTICLES).where(ARTICLES.c.id == article_id).values(cluster_id=article_id))
+        conn.execute(_SET_OWN_CLUSTER, {"b_id": article_id, "cluster_id": article_id})
         return article_id
     clusters = _cluster_ids(conn, matches)
     target = min(clusters)
-    conn.execute(
-        update(ARTICLES)
-        .where((ARTICLES.c.id == article_id) | ARTICLES.c.cluster_id.in_(clusters))
-        .values(cluster_id=target)
-    )
+    conn.execute(_MERGE_CLUSTERS, {"b_id": article_id, "b_clusters": sorted(clusters), "cluster_id": target})
     return target
 
 
 def _leave_cluster(conn: Connection, article_id: int) -> None:
     """Before re-fingerprinting: if the article heads a cluster, its next member heads the rest."""
-    others = list(
-        conn.execute(
-            select(ARTICLES.c.id)
-            .where(ARTICLES.c.cluster_id == article_id, ARTICLES.c.id != article_id)
-            .order_by(ARTICLES.c.id)
-        ).scalars()
-    )
+    others = list(conn.execute(_CLUSTER_MEMBERS, {"b_id": article_id}).scalars())
     if others:
-        conn.execute(update(ARTICLES).where(ARTICLES.c.id.in_(others)).values(cluster_id=others[0]))
+        conn.execute(_SET_CLUSTER_OF, {"b_ids": others, "cluster_id": others[0]})
 
 
 def _replace_signature(
     conn: Connection, article_id: int, encoded: bytes, buckets: Iterable[tuple[int, str]], *, new: bool = False
 ) -> None:
     if not new:
-        conn.execute(delete(SIGNATURE_BANDS).where(SIGNATURE_BANDS.c.article_id == article_id))
-        conn.execute(delete(SIGNATURES).where(SIGNATURES.c.article_id == article_id))
-    conn.execute(SIGNATURES.insert().values(article_id=article_id, minhash=encoded))
+        conn.execute(_DELETE_BANDS, {"b_id": article_id})
+        conn.execute(_DELETE_SIGNATURE, {"b_id": article_id})
+    conn.execute(_INSERT_SIGNATURE, {"article_id": article_id, "minhash": encoded})
     conn.execute(
-        SIGNATURE_BANDS.insert(),
+        _INSERT_BANDS,
         [{"article_id": article_id, "band": band, "bucket": bucket} for band, bucket in buckets],
     )
 
 
 def _candidates(conn: Connection, article_id: int) -> list[tuple[int, bytes]]:
+    return [(row.article_id, bytes(row.minhash)) for row in conn.execute(_CANDIDATES, {"b_id": article_id})]
+
+
+def _cluster_ids(conn: Connection, article_ids: list[int]) -> set[int]:
+    rows = conn.execute(_CLUSTERS_OF, {"b_ids": article_ids})
+    return {cluster if cluster is not None else article for article, cluster in rows}
+
+
+# The statements of ``assign_cluster``, built once (it runs for every new or changed article).
+def _candidates_statement() -> Select[tuple[int, bytes]]:
     mine = SIGNATURE_BANDS.alias("mine")
     theirs = SIGNATURE_BANDS.alias("theirs")
+    article = bindparam("b_id")
     candidate_ids = (
         select(theirs.c.article_id)
         .join(mine, (mine.c.band == theirs.c.band) & (mine.c.bucket == theirs.c.bucket))
-        .where(mine.c.article_id == article_id, theirs.c.article_id != article_id)
+        .where(mine.c.article_id == article, theirs.c.article_id != article)
         .distinct()
     )
-    rows = conn.execute(
+    return (
         select(SIGNATURES.c.article_id, SIGNATURES.c.minhash)
         .where(SIGNATURES.c.article_id.in_(candidate_ids))
         .order_by(SIGNATURES.c.article_id)
     )
-    return [(row.article_id, bytes(row.minhash)) for row in rows]
 
 
-def _cluster_ids(conn: Connection, article_ids: list[int]) -> set[int]:
-    rows = conn.execute(
-        select(ARTICLES.c.id, ARTICLES.c.cluster_id).where(ARTICLES.c.id.in_(article_ids))
-    )
-    return {cluster if cluster is not None else article for article, cluster in rows}
+_CANDIDATES = _candidates_statement()
+_CLUSTERS_OF = select(ARTICLES.c.id, ARTICLES.c.cluster_id).where(ARTICLES.c.id.in_(bindparam("b_ids", expanding=True)))
+_CLUSTER_MEMBERS = (
+    select(ARTICLES.c.id)
+    .where(ARTICLES.c.cluster_id == bindparam("b_id"), ARTICLES.c.id != bindparam("b_id"))
+    .order_by(ARTICLES.c.id)
+)
+_SET_OWN_CLUSTER = update(ARTICLES).where(ARTICLES.c.id == bindparam("b_id"))
+_SET_CLUSTER_OF = update(ARTICLES).where(ARTICLES.c.id.in_(bindparam("b_ids", expanding=True)))
+_MERGE_CLUSTERS = update(ARTICLES).where(
+    (ARTICLES.c.id == bindparam("b_id")) | ARTICLES.c.cluster_id.in_(bindparam("b_clusters", expanding=True))
+)
+_DELETE_BANDS = delete(SIGNATURE_BANDS).where(SIGNATURE_BANDS.c.article_id == bindparam("b_id"))
+_DELETE_SIGNATURE = delete(SIGNATURES).where(SIGNATURES.c.article_id == bindparam("b_id"))
+_INSERT_SIGNATURE = SIGNATURES.insert()
+_INSERT_BANDS = SIGNATURE_BANDS.insert()

@@ -118,19 +118,23 @@ def log_fetch(
     detail: str | None = None,
     article_id: int | None = None,
 ) -> None:
-    conn.execute(
-        FETCH_LOG.insert().values(
-            run_id=run_id,
-            url=url,
-            fetched_at=fetched_at,
-            status_code=status,
-            bytes=size,
-            outcome=outcome,
-            reason=reason,
-            detail=detail or None,
-            article_id=article_id,
-        )
-    )
+    conn.execute(_INSERT_FETCH_LOG, fetch_log_row(
+        run_id, url=url, fetched_at=fetched_at, outcome=outcome, reason=reason, status=status, size=size,
+        detail=detail, article_id=article_id,
+    ))
+
+
+#: Built once: the store writer runs it for every item (the ``worker`` column takes its default).
+_INSERT_FETCH_LOG = FETCH_LOG.insert()
+
+
+def fetch_log_row(
+    run_id: int, *, url: str, fetched_at: datetime, outcome: str, reason: str | None, status: int | None,
+    size: int, detail: str | None = None, article_id: int | None = None,
+) -> dict[str, object]:
+    """The ``fetch_log`` values of one fetch (``log_fetch`` inserts them)."""
+    return {"run_id": run_id, "url": url, "fetched_at": fetched_at, "status_code": status, "bytes": size,
+            "outcome": outcome, "reason": reason, "detail": detail or None, "article_id": article_id}
 
 
 def log_not_fetched(conn: Connection, run_id: int, urls: list[str], reason: str, at: datetime) -> None:
@@ -138,7 +142,7 @@ def log_not_fetched(conn: Connection, run_id: int, urls: list[str], reason: str,
     rows = [{"run_id": run_id, "url": url, "fetched_at": at, "status_code": None, "bytes": 0,
              "outcome": SKIPPED_BY_RULE, "reason": reason, "detail": None, "article_id": None} for url in urls]
     for start in range(0, len(rows), 1000):
-        conn.execute(FETCH_LOG.insert(), rows[start:start + 1000])
+        conn.execute(_INSERT_FETCH_LOG, rows[start:start + 1000])
 
 
 def finish_run(

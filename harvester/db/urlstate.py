@@ -21,7 +21,7 @@ from harvester.db.rawpages import RawResponse
 from harvester.db.store import site_id
 from harvester.db.tables import ARTICLES, SITES, URL_STATE
 from harvester.db.types import UTCDateTime
-from harvester.db.upsert import insert_or_ignore, insert_or_update
+from harvester.db.upsert import ignore_statement, upsert_statement
 from harvester.urls import canonical_url
 
 #: A URL found by discovery and not fetched yet (its run's budget was spent, or the run died).
@@ -94,8 +94,9 @@ def record_pending(conn: Connection, pending: PendingUrls) -> None:
         }
         for url, _ in dict.fromkeys(pending.urls)
     ]
+    statement = ignore_statement(conn, URL_STATE, conflict=["url"])
     for start in range(0, len(rows), _PENDING_CHUNK):
-        conn.execute(insert_or_ignore(conn, URL_STATE, rows[start:start + _PENDING_CHUNK], conflict=["url"]))
+        conn.execute(statement, rows[start:start + _PENDING_CHUNK])  # executemany: one statement, built once
 
 
 def load_pending(engine: Engine, site_keys: Iterable[str], limit: int) -> list[tuple[str, datetime]]:
@@ -181,4 +182,4 @@ def record_fetch(
         update += ["etag", "last_modified", "body_sha256"]
     if article_id is not None:
         update.append("article_id")
-    conn.execute(insert_or_update(conn, URL_STATE, values, conflict=["url"], update=update))
+    conn.execute(upsert_statement(conn, URL_STATE, conflict=["url"], update=update), values)
