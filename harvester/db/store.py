@@ -21,13 +21,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
-from weakref import WeakKeyDictionary
 
 from sqlalchemy import Column, Table, bindparam, delete, func, select, update
 from sqlalchemy.engine import Connection, Engine, Row
 
 import harvester
 from harvester.db.engine import writing
+from harvester.db.memo import transaction_memo
 from harvester.db.neardup import assign_cluster
 from harvester.db.rawpages import RawResponse, insert_raw_page
 from harvester.db.tables import (
@@ -316,24 +316,21 @@ class ArticleStore:
         return SaveOutcome("unchanged", existing.id, None, cluster_id)
 
 
-#: Site ids found in a transaction (a batch asks for the same few many times); keyed by the
-#: transaction, so nothing outlives it (a site row inserted by a rolled-back one is not remembered).
-_SITE_IDS: WeakKeyDictionary[Any, dict[str, int]] = WeakKeyDictionary()
 _SITE_BY_KEY = select(SITES.c.id).where(SITES.c.key == bindparam("b_key"))
 
 
 def site_id(conn: Connection, key: str) -> int:
-    """The id of site ``key``, creating its row (name = key) on first use."""
-    transaction = conn.get_transaction()
-    known = _SITE_IDS.get(transaction) if transaction is not None else None
+    """The id of site ``key``, creating its row (name = key) on first use (remembered for the rest
+    of the transaction: a batch asks for the same few sites many times)."""
+    known = transaction_memo(conn, "sites")
     if known is not None and key in known:
-        return known[key]
+        return known[key]  # type: ignore[no-any-return]
     found = conn.execute(_SITE_BY_KEY, {"b_key": key}).scalar_one_or_none()
     if found is None:
         conn.execute(ignore_statement(conn, SITES, conflict=["key"]), {"key": key, "name": key})
         found = conn.execute(_SITE_BY_KEY, {"b_key": key}).scalar_one()
-    if transaction is not None:
-        _SITE_IDS.setdefault(transaction, {})[key] = found
+    if known is not None:
+        known[key] = found
     return found
 
 
@@ -399,13 +396,18 @@ def _replace_links(conn: Connection, link: _Link, article_id: int, names: Sequen
     conn.execute(link.unlink, {"b_article": article_id})
     if not names:
         return
-    # Sorted, so concurrent saves take the unique-index locks in the same order (one row per
-    # execution of one statement: executemany).
-    new_rows = [{"name": name} for name in sorted(names)]
-    conn.execute(ignore_statement(conn, link.names, conflict=["name"]), new_rows)
-    ids: dict[str, int] = {
-        name: name_id for name, name_id in conn.execute(link.ids, {"b_names": list(names)})
-    }
+    # Names whose ids this transaction found already exist; the others are inserted if new, then
+    # read (their ids remembered for the rest of the transaction).
+    ids = transaction_memo(conn, link.names.name)
+    if ids is None:
+        ids = {}
+    missing = [name for name in names if name not in ids]
+    if missing:
+        # Sorted, so concurrent saves take the unique-index locks in the same order (one row per
+        # execution of one statement: executemany).
+        new_rows = [{"name": name} for name in sorted(missing)]
+        conn.execute(ignore_statement(conn, link.names, conflict=["name"]), new_rows)
+        ids.update((name, name_id) for name, name_id in conn.execute(link.ids, {"b_names": missing}))
     conn.execute(
         link.insert,
         [
