@@ -45,8 +45,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
+
+from harvester.db.testing import comparable_dump, dump_store
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -171,82 +172,9 @@ def replay(spool: Path, engine: Engine, batch: int) -> dict[str, Any]:
 
 # --- 3. dump ---------------------------------------------------------------------------------------
 
-#: Columns left out of a dump: surrogate keys and the run's own wall-clock and process details.
-VOLATILE = {
-    "crawl_runs": {"id", "started_at", "finished_at", "hostname", "pid"},
-    "spool_marks": {"spool", "run_id", "updated_at"},
-    "fetch_log": {"id", "run_id", "worker"},
-}
-#: Columns a dump keeps but a comparison ignores: when the writer thread learned boilerplate (wall clock).
-LEARNED_AT = {"site_boilerplate": {"first_seen", "last_seen"}, "site_boilerplate_pages": {"observed_at"}}
-#: Tables made from others by SQLite itself (the FTS index is dumped through a search per article).
-SKIPPED_TABLES = ("articles_fts", "alembic_version", "sqlite_")
-
-
-def dump_store(engine: Engine) -> dict[str, list[dict[str, Any]]]:
-    """Every table's rows, ids replaced by natural keys, sorted: comparable across stores."""
-    with engine.connect() as conn:
-        names = sorted(t for t in inspect(conn).get_table_names() if not t.startswith(SKIPPED_TABLES))
-        rows = {name: [dict(r._mapping) for r in conn.execute(text(f'SELECT * FROM "{name}"'))] for name in names}
-        fts = _fts_dump(conn, engine.dialect.name)
-    article_url = {r["id"]: r["url"] for r in rows.get("articles", [])}
-    keys = {
-        "site_id": {r["id"]: r["key"] for r in rows.get("sites", [])},
-        "article_id": article_url,
-        "cluster_id": article_url,
-        "author_id": {r["id"]: r["name"] for r in rows.get("authors", [])},
-        "tag_id": {r["id"]: r["name"] for r in rows.get("tags", [])},
-        "raw_page_id": {r["id"]: f"{r['url']} @ {r['fetched_at']}" for r in rows.get("raw_pages", [])},
-    }
-    out: dict[str, list[dict[str, Any]]] = {}
-    for name, table_rows in rows.items():
-        dropped = VOLATILE.get(name, {"id"})
-        clean = []
-        for row in table_rows:
-            item = {}
-            for column, value in row.items():
-                if column in dropped or column == "search_vector":
-                    continue
-                if column in keys:
-                    value = keys[column].get(value, value)
-                item[column] = _plain(value)
-            clean.append(item)
-        out[name] = sorted(clean, key=lambda r: json.dumps(r, sort_keys=True))
-    out["search"] = fts
-    return out
-
-
-def _fts_dump(conn: Any, dialect: str) -> list[dict[str, Any]]:
-    """What the full-text index says: per article, the search terms (SQLite) or tsvector (PostgreSQL)."""
-    if dialect == "sqlite":
-        if not inspect(conn).has_table("articles_fts"):
-            return []
-        # raises when the index disagrees with the articles (external content: checked against them)
-        conn.execute(text("INSERT INTO articles_fts(articles_fts) VALUES ('integrity-check')"))
-        found = conn.execute(text(
-            "SELECT a.url, d.sz FROM articles_fts_docsize d JOIN articles a ON a.id = d.id"
-        )).all()
-        return sorted(({"url": url, "sha": _sha(bytes(size).hex())} for url, size in found), key=lambda r: r["url"])
-    found = conn.execute(text("SELECT url, search_vector::text FROM articles")).all()
-    return sorted(({"url": url, "sha": _sha(vector)} for url, vector in found), key=lambda r: r["url"])
-
-
-def _sha(*parts: Any) -> str:
-    return hashlib.sha256("\x1f".join("" if p is None else str(p) for p in parts).encode()).hexdigest()[:16]
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        return "b64:" + base64.b64encode(bytes(value)).decode()
-    if isinstance(value, datetime):
-        return value.replace(tzinfo=None).isoformat() if value.tzinfo is None else \
-            value.astimezone(UTC).replace(tzinfo=None).isoformat()
-    return value
-
-
 def compare(a: Path, b: Path) -> int:
     """Print the tables whose dumps differ; 0 when none do."""
-    left, right = _comparable(json.loads(a.read_text())), _comparable(json.loads(b.read_text()))
+    left, right = comparable_dump(json.loads(a.read_text())), comparable_dump(json.loads(b.read_text()))
     differ = 0
     for name in sorted(set(left) | set(right)):
         rows_a, rows_b = left.get(name), right.get(name)
@@ -261,15 +189,6 @@ def compare(a: Path, b: Path) -> int:
         for row in (only_a[:2] + only_b[:2]):
             print("    ", json.dumps(row, sort_keys=True)[:400])
     return 1 if differ else 0
-
-
-def _comparable(dump: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
-    out = {}
-    for name, rows in dump.items():
-        ignored = LEARNED_AT.get(name, set())
-        clean = [{k: v for k, v in row.items() if k not in ignored} for row in rows]
-        out[name] = sorted(clean, key=lambda r: json.dumps(r, sort_keys=True))
-    return out
 
 
 # --- main ------------------------------------------------------------------------------------------
