@@ -69,18 +69,22 @@ def signature(text: str) -> np.ndarray:
     permutations; tests/test_neardup.py compares the two), so signatures stored by earlier versions
     still compare. It is computed here because importing datasketch imports scipy (its LSH module
     needs scipy.integrate): about a second of CPU for every process that stores an article."""
-    values = [int.from_bytes(hashlib.sha1(s).digest()[:4], "little") for s in shingles(text)]
-    if not values:
+    found = shingles(text)
+    if not found:
         return np.full(NUM_PERM, _EMPTY, dtype=np.uint32)
-    hashes = np.array(values, dtype=np.uint32).reshape(-1, 1)
+    # SHA-1's first four bytes of each shingle, read as little-endian uint32 all at once
+    digests = b"".join([hashlib.sha1(s).digest()[:4] for s in found])
+    hashes = np.frombuffer(digests, dtype="<u4").astype(np.uint32).reshape(-1, 1)
     s1, m1, s2, m2, s3 = _FMIX32
-    hashes = hashes ^ (hashes >> s1)
-    hashes = hashes * m1
-    hashes = hashes ^ (hashes >> s2)
-    hashes = hashes * m2
-    hashes = hashes ^ (hashes >> s3)
+    hashes = hashes ^ (hashes >> s1)  # a copy: the buffer read above is not writable
+    hashes *= m1  # in place from here: no temporary array per step
+    hashes ^= hashes >> s2
+    hashes *= m2
+    hashes ^= hashes >> s3
     a, b = _permutations()
-    return (hashes * a + b).min(axis=0)
+    permuted = hashes * a  # one (shingles x NUM_PERM) array, wrapping mod 2**32 as uint32 does
+    permuted += b
+    return permuted.min(axis=0)  # type: ignore[no-any-return]
 
 
 def encode(minhash: np.ndarray) -> bytes:
