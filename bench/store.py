@@ -30,8 +30,6 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import base64
-import hashlib
 import json
 import os
 import shutil

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import event
 
 from harvester.db import FetchedArticle, RawResponse
-from harvester.db.batch import Entry, write_batch
+from harvester.db.batch import Entry, entry_url, write_batch
 from harvester.db.engine import writing
 from harvester.db.runs import DISCOVERY, ERROR, NOT_ARTICLE, FetchOutcome, start_run
 from harvester.db.testing import backends, comparable_dump, dump_store
@@ -151,7 +151,7 @@ def test_a_failing_item_of_a_batch_costs_only_itself_with_its_log_rows(backend: 
         bad = replace(page("bad", T0), fetched_at=datetime(2025, 3, 1, 9, 0))  # naive: refused
         report = write_batch(store, run_id, [page("g1", T0), bad, page("g2", T0)], retry_delay=0)
         assert report.attempts == 2
-        assert [entry.fetched_url for entry, _ in report.failed] == [BASE + "bad"]
+        assert [entry_url(entry) for entry, _ in report.failed] == [BASE + "bad"]
         assert rows(store.engine, "SELECT url, outcome, reason FROM fetch_log ORDER BY id") == [
             (BASE + "g1", "stored", "new"), (BASE + "bad", "error", "store_failed"), (BASE + "g2", "stored", "new"),
         ]

@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterable
 
 import numpy as np
-from sqlalchemy import Select, bindparam, delete, select, update
+from sqlalchemy import BindParameter, Select, bindparam, delete, select, update
 from sqlalchemy.engine import Connection
 
 from harvester.db.tables import ARTICLES, SIGNATURE_BANDS, SIGNATURES
@@ -168,7 +168,7 @@ def _cluster_ids(conn: Connection, article_ids: list[int]) -> set[int]:
 def _candidates_statement() -> Select[tuple[int, bytes]]:
     mine = SIGNATURE_BANDS.alias("mine")
     theirs = SIGNATURE_BANDS.alias("theirs")
-    article = bindparam("b_id")
+    article: BindParameter[int] = bindparam("b_id")
     candidate_ids = (
         select(theirs.c.article_id)
         .join(mine, (mine.c.band == theirs.c.band) & (mine.c.bucket == theirs.c.bucket))

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import Column, Table, bindparam, delete, func, select, update
+from sqlalchemy import BindParameter, Column, Select, Table, bindparam, delete, func, select, update
 from sqlalchemy.engine import Connection, Engine, Row
 
 import harvester
@@ -49,7 +49,7 @@ from harvester.db.text import (
     unique_names,
 )
 from harvester.db.types import NaiveDatetimeError
-from harvester.db.upsert import built, ignore_statement, insert_or_ignore, insert_or_update, upsert_statement
+from harvester.db.upsert import built, ignore_statement, insert_or_update, upsert_statement
 from harvester.extraction.model import Article
 
 __all__ = [
@@ -132,7 +132,7 @@ class _Link:
         self.names = names
         self.links = links
         self.key = key  # the link table's column pointing at ``names``
-        article = bindparam("b_article")
+        article: BindParameter[int] = bindparam("b_article")
         column: Column[int] = links.c[key]
         self.linked = (
             select(names.c.name).join(links, column == names.c.id)
@@ -337,7 +337,7 @@ def site_id(conn: Connection, key: str) -> int:
 # Statements of every save, built once (see ``harvester.db.upsert.built``).
 _INSERT_REVISION = REVISIONS.insert()
 _TOUCH_ARTICLE = update(ARTICLES).where(ARTICLES.c.id == bindparam("b_id"))
-_LATEST_REVISION = (
+_LATEST_REVISION: Select[Any] = (
     select(REVISIONS.c.id, REVISIONS.c.revision_no, REVISIONS.c.raw_page_id)
     .where(REVISIONS.c.article_id == bindparam("b_article"))
     .order_by(REVISIONS.c.revision_no.desc())
