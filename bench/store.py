@@ -45,8 +45,6 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from harvester.db.testing import comparable_dump, dump_store
-
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -172,6 +170,8 @@ def replay(spool: Path, engine: Engine, batch: int) -> dict[str, Any]:
 
 def compare(a: Path, b: Path) -> int:
     """Print the tables whose dumps differ; 0 when none do."""
+    from harvester.db.testing import comparable_dump
+
     left, right = comparable_dump(json.loads(a.read_text())), comparable_dump(json.loads(b.read_text()))
     differ = 0
     for name in sorted(set(left) | set(right)):
@@ -228,6 +228,8 @@ def main(argv: list[str] | None = None) -> int:
                 runs.append(replay(again, engine, options.batch) | {"second": True})
         assert engine is not None
         if options.dump:
+            from harvester.db.testing import dump_store
+
             options.dump.write_text(json.dumps(dump_store(engine), indent=1, sort_keys=True, ensure_ascii=False))
         engine.dispose()
     firsts = [r for r in runs if not r.get("second")]
