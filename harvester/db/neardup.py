@@ -121,15 +121,16 @@ def assign_cluster(conn: Connection, article_id: int, body_text: str, *, new: bo
     minhash = signature(body_text)
     encoded = encode(minhash)
     _replace_signature(conn, article_id, encoded, band_buckets(minhash), new=new)
-    matches = [
-        other
-        for other, other_encoded in _candidates(conn, article_id)
-        if similarity(encoded, other_encoded) >= THRESHOLD
-    ]
-    if not matches:
+    mine = decode(encoded)
+    # the clusters of the near-duplicates (an article not clustered yet counts as its own)
+    clusters = {
+        other if cluster is None else cluster
+        for other, other_encoded, cluster in _candidates(conn, article_id)
+        if float(np.count_nonzero(mine == decode(other_encoded))) / NUM_PERM >= THRESHOLD  # ``similarity``
+    }
+    if not clusters:
         conn.execute(_SET_OWN_CLUSTER, {"b_id": article_id, "cluster_id": article_id})
         return article_id
-    clusters = _cluster_ids(conn, matches)
     target = min(clusters)
     conn.execute(_MERGE_CLUSTERS, {"b_id": article_id, "b_clusters": sorted(clusters), "cluster_id": target})
     return target
@@ -155,17 +156,15 @@ def _replace_signature(
     )
 
 
-def _candidates(conn: Connection, article_id: int) -> list[tuple[int, bytes]]:
-    return [(row.article_id, bytes(row.minhash)) for row in conn.execute(_CANDIDATES, {"b_id": article_id})]
-
-
-def _cluster_ids(conn: Connection, article_ids: list[int]) -> set[int]:
-    rows = conn.execute(_CLUSTERS_OF, {"b_ids": article_ids})
-    return {cluster if cluster is not None else article for article, cluster in rows}
+def _candidates(conn: Connection, article_id: int) -> list[tuple[int, bytes, int | None]]:
+    """The articles sharing a band bucket with ``article_id``: id, encoded signature, cluster id."""
+    return [
+        (row.article_id, bytes(row.minhash), row.cluster_id) for row in conn.execute(_CANDIDATES, {"b_id": article_id})
+    ]
 
 
 # The statements of ``assign_cluster``, built once (it runs for every new or changed article).
-def _candidates_statement() -> Select[tuple[int, bytes]]:
+def _candidates_statement() -> Select[tuple[int, bytes, int | None]]:
     mine = SIGNATURE_BANDS.alias("mine")
     theirs = SIGNATURE_BANDS.alias("theirs")
     article: BindParameter[int] = bindparam("b_id")
@@ -176,14 +175,14 @@ def _candidates_statement() -> Select[tuple[int, bytes]]:
         .distinct()
     )
     return (
-        select(SIGNATURES.c.article_id, SIGNATURES.c.minhash)
+        select(SIGNATURES.c.article_id, SIGNATURES.c.minhash, ARTICLES.c.cluster_id)
+        .join(ARTICLES, ARTICLES.c.id == SIGNATURES.c.article_id)
         .where(SIGNATURES.c.article_id.in_(candidate_ids))
         .order_by(SIGNATURES.c.article_id)
     )
 
 
 _CANDIDATES = _candidates_statement()
-_CLUSTERS_OF = select(ARTICLES.c.id, ARTICLES.c.cluster_id).where(ARTICLES.c.id.in_(bindparam("b_ids", expanding=True)))
 _CLUSTER_MEMBERS = (
     select(ARTICLES.c.id)
     .where(ARTICLES.c.cluster_id == bindparam("b_id"), ARTICLES.c.id != bindparam("b_id"))
