@@ -3,7 +3,15 @@
 Usage::
 
     python -m bench.store [--pages N] [--spool FILE] [--keep-spool FILE] [--batch B] [--repeat R]
-                          [--database URL] [--dump FILE] [--json]
+                          [--database URL] [--twice] [--dump FILE] [--json]
+    python -m bench.store --compare A.json B.json
+
+For example, before and after a change to ``harvester/db/``::
+
+    python -m bench.store --keep-spool /tmp/site.spool --dump /tmp/before.json --twice
+    # ... change the writer ...
+    python -m bench.store --spool /tmp/site.spool --dump /tmp/after.json --twice
+    python -m bench.store --compare /tmp/before.json /tmp/after.json
 
 1. Capture. Unless ``--spool FILE`` is given, builds the ``itpostnews`` mirror with at least N
    article pages (``bench.crawl.build_site_rule_mirror``), serves it on 127.0.0.1 and crawls it
@@ -23,7 +31,8 @@ Usage::
 3. ``--dump FILE`` writes every table of the last replayed store as JSON, with surrogate ids
    replaced by natural keys (URLs, names) and volatile columns (run ids, wall-clock stamps, hosts,
    pids) left out, so two dumps made before and after a change to the writer compare with ``diff``
-   or ``python -m bench.store --compare A B``. ``--twice`` replays the spool a second time into
+   or ``python -m bench.store --compare A B`` (which also ignores when boilerplate was learned: wall
+   clock of the replay; ``harvester.db.testing.dump_store``). ``--twice`` replays the spool a second time into
    the same store (a re-crawl that finds every article unchanged), reported apart.
 """
 
