@@ -4,7 +4,7 @@ each item in its own transaction stores, on every backend."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,7 +19,7 @@ from harvester.db.urlstate import PendingUrls, Validators
 from harvester.extraction.model import Article
 from tests.stores import fresh_store, rows, scalar
 
-T0 = datetime(2025, 3, 1, 8, 0, tzinfo=timezone.utc)
+T0 = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
 SITE = "budapestpost"
 BASE = "https://budapestpost.com/2025/03/01/"
 BODY = [
@@ -38,7 +38,7 @@ def page(slug: str, at: datetime, *, title: str = "Parliament votes", authors: t
          tags: tuple[str, ...] = ("Budget",), body: list[str] = BODY) -> FetchedArticle:
     url = BASE + slug
     article = Article(url=url, title=title, body=body, authors=list(authors), tags=list(tags),
-                      published=datetime(2025, 3, 1, 7, 0, tzinfo=timezone.utc))
+                      published=datetime(2025, 3, 1, 7, 0, tzinfo=UTC))
     raw = RawResponse(f"<html><body><h1>{title}</h1></body></html>".encode(), 200, {"ETag": f'"{slug}"'})
     return FetchedArticle(SITE, article, url, at, raw)
 

@@ -11,7 +11,7 @@ import functools
 import hashlib
 import json
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -200,6 +200,6 @@ def _plain(value: Any) -> Any:
         return "b64:" + base64.b64encode(bytes(value)).decode()
     if isinstance(value, datetime):
         if value.tzinfo is not None:
-            value = value.astimezone(timezone.utc).replace(tzinfo=None)
+            value = value.astimezone(UTC).replace(tzinfo=None)
         return value.isoformat()
     return value
