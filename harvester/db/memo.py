@@ -7,12 +7,14 @@ weakly): a row inserted by a transaction that is rolled back is never remembered
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 from weakref import WeakKeyDictionary
 
 from sqlalchemy.engine import Connection
 
 _MEMOS: WeakKeyDictionary[Any, dict[str, dict[Any, Any]]] = WeakKeyDictionary()
+_LOCK = threading.Lock()  # transactions of several threads (the store writer's, Twisted's pool)
 
 
 def transaction_memo(conn: Connection, name: str) -> dict[Any, Any] | None:
@@ -20,7 +22,8 @@ def transaction_memo(conn: Connection, name: str) -> dict[Any, Any] | None:
     transaction = conn.get_transaction()
     if transaction is None:
         return None
-    memos = _MEMOS.get(transaction)
-    if memos is None:
-        memos = _MEMOS[transaction] = {}
-    return memos.setdefault(name, {})
+    with _LOCK:
+        memos = _MEMOS.get(transaction)
+        if memos is None:
+            memos = _MEMOS[transaction] = {}
+        return memos.setdefault(name, {})
