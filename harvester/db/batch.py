@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.engine import Connection
 
+from harvester.db.deferred import DeferredRows
 from harvester.db.engine import writing
 from harvester.db.errors import ErrorKind, classify, describe
 from harvester.db.runs import ERROR, STORED, UNCHANGED, FetchOutcome, log_fetch, log_not_fetched
@@ -71,7 +72,9 @@ def write_batch(
         report.attempts = attempt + 1
         try:
             with writing(store.engine) as conn:
-                results = [_write(store, conn, run_id, entry) for entry in entries]
+                deferred = DeferredRows()
+                results = [_write(store, conn, run_id, entry, deferred) for entry in entries]
+                deferred.flush(conn)
                 if mark is not None:
                     mark(conn, len(entries) - 1)
         except Exception as exc:  # noqa: BLE001 - any failure rolls the batch back
@@ -87,7 +90,9 @@ def write_batch(
     for index, entry in enumerate(entries):
         try:
             with writing(store.engine) as conn:
-                result = _write(store, conn, run_id, entry)
+                deferred = DeferredRows()
+                result = _write(store, conn, run_id, entry, deferred)
+                deferred.flush(conn)
                 if mark is not None:
                     mark(conn, index)
         except Exception as exc:  # noqa: BLE001 - reported, the rest of the batch goes on
@@ -107,23 +112,25 @@ def _raise_if_unavailable(exc: Exception) -> None:
 
 
 def _write(
-    store: ArticleStore, conn: Connection, run_id: int | None, entry: Entry
+    store: ArticleStore, conn: Connection, run_id: int | None, entry: Entry, deferred: DeferredRows
 ) -> SaveOutcome | None:
+    """Write ``entry``; its ``fetch_log`` and ``url_state`` rows go to ``deferred`` (inserted at the
+    end of the transaction, in order: nothing in a batch reads them back)."""
     if isinstance(entry, PendingUrls):
-        record_pending(conn, entry)
+        record_pending(conn, entry, deferred)
         if entry.not_fetched and run_id is not None:
-            log_not_fetched(conn, run_id, [url for url, _ in entry.urls], entry.not_fetched, entry.found_at)
+            log_not_fetched(conn, run_id, [url for url, _ in entry.urls], entry.not_fetched, entry.found_at, deferred)
         return None
     if isinstance(entry, FetchOutcome):
         if run_id is not None:
             log_fetch(
                 conn, run_id, url=entry.url, fetched_at=entry.fetched_at, outcome=entry.outcome,
-                reason=entry.reason, status=entry.status, size=entry.size, detail=entry.detail,
+                reason=entry.reason, status=entry.status, size=entry.size, detail=entry.detail, deferred=deferred,
             )
         if entry.site is not None:
             record_fetch(
                 conn, site=entry.site, url=entry.url, fetched_at=entry.fetched_at, outcome=entry.outcome,
-                status=entry.status, validators=entry.validators,
+                status=entry.status, validators=entry.validators, deferred=deferred,
             )
         return None
     outcome = store.save_on(conn, entry)
@@ -140,11 +147,12 @@ def _write(
             status=status,
             size=entry.raw.length if entry.raw is not None else 0,
             article_id=outcome.article_id,
+            deferred=deferred,
         )
     validators = Validators.of_raw(entry.raw) if entry.raw is not None else Validators()
     record_fetch(
         conn, site=entry.site, url=entry.fetched_url, fetched_at=entry.fetched_at, outcome=logged,
-        status=status, validators=validators, article_id=outcome.article_id,
+        status=status, validators=validators, article_id=outcome.article_id, deferred=deferred,
     )
     return outcome
 

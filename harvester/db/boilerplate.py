@@ -10,7 +10,7 @@ by one run at a time (run locks), so counts are never merged from two concurrent
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import case, func, inspect, select
 from sqlalchemy.engine import Connection, Engine
@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection, Engine
 from harvester.db.engine import writing
 from harvester.db.store import site_id
 from harvester.db.tables import BOILERPLATE_PAGES, SITE_BOILERPLATE, SITES
-from harvester.db.upsert import dialect_insert, insert_or_ignore
+from harvester.db.upsert import built, dialect_insert, ignore_statement
 from harvester.extraction.learned import POSITIONS, BlockStats, Position, SiteBlocks, Thresholds
 from harvester.extraction.model import Article
 
@@ -84,10 +84,10 @@ def save_site_blocks(conn: Connection, blocks: SiteBlocks) -> int:
     if not rows and not pages:
         return 0
     site = site_id(conn, blocks.site)
+    insert_pages = ignore_statement(conn, BOILERPLATE_PAGES, conflict=["site_id", "url"])
     for start in range(0, len(pages), CHUNK):
         chunk = [{"site_id": site, "url": url, "observed_at": at} for url, at in pages[start:start + CHUNK]]
-        conn.execute(insert_or_ignore(conn, BOILERPLATE_PAGES, chunk, conflict=["site_id", "url"]))
-    table = SITE_BOILERPLATE
+        conn.execute(insert_pages, chunk)  # executemany of one statement built once
     values = [
         {
             "site_id": site, "block_key": key, "position": position, "sample_text": stats.sample_text,
@@ -96,22 +96,28 @@ def save_site_blocks(conn: Connection, blocks: SiteBlocks) -> int:
         }
         for key, position, stats in sorted(rows, key=lambda row: (row[0], row[1]))
     ]
+    upsert = built(conn, ("site blocks upsert",), lambda: _blocks_upsert(conn))
     for start in range(0, len(values), CHUNK):
-        stmt = dialect_insert(conn, table).values(values[start:start + CHUNK])
-        new = stmt.excluded
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["site_id", "block_key", "position"],
-            set_={
-                "pages_seen": case((new.pages_seen > table.c.pages_seen, new.pages_seen), else_=table.c.pages_seen),
-                "last_seen": case((new.last_seen > table.c.last_seen, new.last_seen), else_=table.c.last_seen),
-                "first_seen": case((new.first_seen < table.c.first_seen, new.first_seen), else_=table.c.first_seen),
-                "first_page_no": case(
-                    (new.first_page_no < table.c.first_page_no, new.first_page_no), else_=table.c.first_page_no
-                ),
-            },
-        )
-        conn.execute(stmt)
+        conn.execute(upsert, values[start:start + CHUNK])
     return len(rows)
+
+
+def _blocks_upsert(conn: Connection) -> Any:
+    """Insert a block row; when it exists, keep the larger counts and the earlier first sighting."""
+    table = SITE_BOILERPLATE
+    stmt = dialect_insert(conn, table)
+    new = stmt.excluded
+    return stmt.on_conflict_do_update(
+        index_elements=["site_id", "block_key", "position"],
+        set_={
+            "pages_seen": case((new.pages_seen > table.c.pages_seen, new.pages_seen), else_=table.c.pages_seen),
+            "last_seen": case((new.last_seen > table.c.last_seen, new.last_seen), else_=table.c.last_seen),
+            "first_seen": case((new.first_seen < table.c.first_seen, new.first_seen), else_=table.c.first_seen),
+            "first_page_no": case(
+                (new.first_page_no < table.c.first_page_no, new.first_page_no), else_=table.c.first_page_no
+            ),
+        },
+    )
 
 
 def save_all(engine: Engine, sites: Mapping[str, SiteBlocks] | Iterable[SiteBlocks]) -> int:

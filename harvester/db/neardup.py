@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterable
 
 import numpy as np
-from sqlalchemy import delete, select, update
+from sqlalchemy import BindParameter, Select, bindparam, delete, select, update
 from sqlalchemy.engine import Connection
 
 from harvester.db.tables import ARTICLES, SIGNATURE_BANDS, SIGNATURES
@@ -69,18 +69,22 @@ def signature(text: str) -> np.ndarray:
     permutations; tests/test_neardup.py compares the two), so signatures stored by earlier versions
     still compare. It is computed here because importing datasketch imports scipy (its LSH module
     needs scipy.integrate): about a second of CPU for every process that stores an article."""
-    values = [int.from_bytes(hashlib.sha1(s).digest()[:4], "little") for s in shingles(text)]
-    if not values:
+    found = shingles(text)
+    if not found:
         return np.full(NUM_PERM, _EMPTY, dtype=np.uint32)
-    hashes = np.array(values, dtype=np.uint32).reshape(-1, 1)
+    # SHA-1's first four bytes of each shingle, read as little-endian uint32 all at once
+    digests = b"".join([hashlib.sha1(s).digest()[:4] for s in found])
+    hashes = np.frombuffer(digests, dtype="<u4").astype(np.uint32).reshape(-1, 1)
     s1, m1, s2, m2, s3 = _FMIX32
-    hashes = hashes ^ (hashes >> s1)
-    hashes = hashes * m1
-    hashes = hashes ^ (hashes >> s2)
-    hashes = hashes * m2
-    hashes = hashes ^ (hashes >> s3)
+    hashes = hashes ^ (hashes >> s1)  # a copy: the buffer read above is not writable
+    hashes *= m1  # in place from here: no temporary array per step
+    hashes ^= hashes >> s2
+    hashes *= m2
+    hashes ^= hashes >> s3
     a, b = _permutations()
-    return (hashes * a + b).min(axis=0)
+    permuted = hashes * a  # one (shingles x NUM_PERM) array, wrapping mod 2**32 as uint32 does
+    permuted += b
+    return permuted.min(axis=0)  # type: ignore[no-any-return]
 
 
 def encode(minhash: np.ndarray) -> bytes:
@@ -117,69 +121,79 @@ def assign_cluster(conn: Connection, article_id: int, body_text: str, *, new: bo
     minhash = signature(body_text)
     encoded = encode(minhash)
     _replace_signature(conn, article_id, encoded, band_buckets(minhash), new=new)
-    matches = [
-        other
-        for other, other_encoded in _candidates(conn, article_id)
-        if similarity(encoded, other_encoded) >= THRESHOLD
-    ]
-    if not matches:
-        conn.execute(update(ARTICLES).where(ARTICLES.c.id == article_id).values(cluster_id=article_id))
+    mine = decode(encoded)
+    # the clusters of the near-duplicates (an article not clustered yet counts as its own)
+    clusters = {
+        other if cluster is None else cluster
+        for other, other_encoded, cluster in _candidates(conn, article_id)
+        if float(np.count_nonzero(mine == decode(other_encoded))) / NUM_PERM >= THRESHOLD  # ``similarity``
+    }
+    if not clusters:
+        conn.execute(_SET_OWN_CLUSTER, {"b_id": article_id, "cluster_id": article_id})
         return article_id
-    clusters = _cluster_ids(conn, matches)
     target = min(clusters)
-    conn.execute(
-        update(ARTICLES)
-        .where((ARTICLES.c.id == article_id) | ARTICLES.c.cluster_id.in_(clusters))
-        .values(cluster_id=target)
-    )
+    conn.execute(_MERGE_CLUSTERS, {"b_id": article_id, "b_clusters": sorted(clusters), "cluster_id": target})
     return target
 
 
 def _leave_cluster(conn: Connection, article_id: int) -> None:
     """Before re-fingerprinting: if the article heads a cluster, its next member heads the rest."""
-    others = list(
-        conn.execute(
-            select(ARTICLES.c.id)
-            .where(ARTICLES.c.cluster_id == article_id, ARTICLES.c.id != article_id)
-            .order_by(ARTICLES.c.id)
-        ).scalars()
-    )
+    others = list(conn.execute(_CLUSTER_MEMBERS, {"b_id": article_id}).scalars())
     if others:
-        conn.execute(update(ARTICLES).where(ARTICLES.c.id.in_(others)).values(cluster_id=others[0]))
+        conn.execute(_SET_CLUSTER_OF, {"b_ids": others, "cluster_id": others[0]})
 
 
 def _replace_signature(
     conn: Connection, article_id: int, encoded: bytes, buckets: Iterable[tuple[int, str]], *, new: bool = False
 ) -> None:
     if not new:
-        conn.execute(delete(SIGNATURE_BANDS).where(SIGNATURE_BANDS.c.article_id == article_id))
-        conn.execute(delete(SIGNATURES).where(SIGNATURES.c.article_id == article_id))
-    conn.execute(SIGNATURES.insert().values(article_id=article_id, minhash=encoded))
+        conn.execute(_DELETE_BANDS, {"b_id": article_id})
+        conn.execute(_DELETE_SIGNATURE, {"b_id": article_id})
+    conn.execute(_INSERT_SIGNATURE, {"article_id": article_id, "minhash": encoded})
     conn.execute(
-        SIGNATURE_BANDS.insert(),
+        _INSERT_BANDS,
         [{"article_id": article_id, "band": band, "bucket": bucket} for band, bucket in buckets],
     )
 
 
-def _candidates(conn: Connection, article_id: int) -> list[tuple[int, bytes]]:
+def _candidates(conn: Connection, article_id: int) -> list[tuple[int, bytes, int | None]]:
+    """The articles sharing a band bucket with ``article_id``: id, encoded signature, cluster id."""
+    return [
+        (row.article_id, bytes(row.minhash), row.cluster_id) for row in conn.execute(_CANDIDATES, {"b_id": article_id})
+    ]
+
+
+# The statements of ``assign_cluster``, built once (it runs for every new or changed article).
+def _candidates_statement() -> Select[tuple[int, bytes, int | None]]:
     mine = SIGNATURE_BANDS.alias("mine")
     theirs = SIGNATURE_BANDS.alias("theirs")
+    article: BindParameter[int] = bindparam("b_id")
     candidate_ids = (
         select(theirs.c.article_id)
         .join(mine, (mine.c.band == theirs.c.band) & (mine.c.bucket == theirs.c.bucket))
-        .where(mine.c.article_id == article_id, theirs.c.article_id != article_id)
+        .where(mine.c.article_id == article, theirs.c.article_id != article)
         .distinct()
     )
-    rows = conn.execute(
-        select(SIGNATURES.c.article_id, SIGNATURES.c.minhash)
+    return (
+        select(SIGNATURES.c.article_id, SIGNATURES.c.minhash, ARTICLES.c.cluster_id)
+        .join(ARTICLES, ARTICLES.c.id == SIGNATURES.c.article_id)
         .where(SIGNATURES.c.article_id.in_(candidate_ids))
         .order_by(SIGNATURES.c.article_id)
     )
-    return [(row.article_id, bytes(row.minhash)) for row in rows]
 
 
-def _cluster_ids(conn: Connection, article_ids: list[int]) -> set[int]:
-    rows = conn.execute(
-        select(ARTICLES.c.id, ARTICLES.c.cluster_id).where(ARTICLES.c.id.in_(article_ids))
-    )
-    return {cluster if cluster is not None else article for article, cluster in rows}
+_CANDIDATES = _candidates_statement()
+_CLUSTER_MEMBERS = (
+    select(ARTICLES.c.id)
+    .where(ARTICLES.c.cluster_id == bindparam("b_id"), ARTICLES.c.id != bindparam("b_id"))
+    .order_by(ARTICLES.c.id)
+)
+_SET_OWN_CLUSTER = update(ARTICLES).where(ARTICLES.c.id == bindparam("b_id"))
+_SET_CLUSTER_OF = update(ARTICLES).where(ARTICLES.c.id.in_(bindparam("b_ids", expanding=True)))
+_MERGE_CLUSTERS = update(ARTICLES).where(
+    (ARTICLES.c.id == bindparam("b_id")) | ARTICLES.c.cluster_id.in_(bindparam("b_clusters", expanding=True))
+)
+_DELETE_BANDS = delete(SIGNATURE_BANDS).where(SIGNATURE_BANDS.c.article_id == bindparam("b_id"))
+_DELETE_SIGNATURE = delete(SIGNATURES).where(SIGNATURES.c.article_id == bindparam("b_id"))
+_INSERT_SIGNATURE = SIGNATURES.insert()
+_INSERT_BANDS = SIGNATURE_BANDS.insert()

@@ -73,20 +73,22 @@ def insert_raw_page(
 ) -> int:
     """Archive ``raw`` and return its id."""
     return conn.execute(
-        RAW_PAGES.insert()
-        .values(
-            site_id=site_id,
-            url=url,
-            fetched_at=fetched_at,
-            status=raw.status,
-            headers=json.dumps(dict(raw.headers), ensure_ascii=False, sort_keys=True),
-            compression=COMPRESSION,
-            body=raw.zlib_body,
-            size=raw.length,
-            sha256=raw.digest,
-        )
-        .returning(RAW_PAGES.c.id)
+        _INSERT_RAW_PAGE,
+        {
+            "site_id": site_id,
+            "url": url,
+            "fetched_at": fetched_at,
+            "status": raw.status,
+            "headers": json.dumps(dict(raw.headers), ensure_ascii=False, sort_keys=True),
+            "compression": COMPRESSION,
+            "body": raw.zlib_body,
+            "size": raw.length,
+            "sha256": raw.digest,
+        },
     ).scalar_one()
+
+
+_INSERT_RAW_PAGE = RAW_PAGES.insert().returning(RAW_PAGES.c.id)  # built once: the writer runs it per article
 
 
 def read_raw_page(conn: Connection, raw_page_id: int) -> StoredPage:

@@ -11,10 +11,12 @@ import socket
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection, Engine
 
+from harvester.db.deferred import DeferredRows
 from harvester.db.engine import reading, writing
 from harvester.db.store import site_id
 from harvester.db.tables import CRAWL_RUNS, FETCH_LOG
@@ -117,28 +119,44 @@ def log_fetch(
     size: int,
     detail: str | None = None,
     article_id: int | None = None,
+    deferred: DeferredRows | None = None,
 ) -> None:
-    conn.execute(
-        FETCH_LOG.insert().values(
-            run_id=run_id,
-            url=url,
-            fetched_at=fetched_at,
-            status_code=status,
-            bytes=size,
-            outcome=outcome,
-            reason=reason,
-            detail=detail or None,
-            article_id=article_id,
-        )
-    )
+    """Insert the ``fetch_log`` row of one fetch (with ``deferred``: gathered there, for the caller
+    to insert at the end of its transaction)."""
+    row = fetch_log_row(run_id, url=url, fetched_at=fetched_at, outcome=outcome, reason=reason, status=status,
+                        size=size, detail=detail, article_id=article_id)
+    if deferred is not None:
+        deferred.add(FETCH_LOG.name, _INSERT_FETCH_LOG, row)
+    else:
+        conn.execute(_INSERT_FETCH_LOG, row)
 
 
-def log_not_fetched(conn: Connection, run_id: int, urls: list[str], reason: str, at: datetime) -> None:
-    """One ``skipped`` row per URL the run decided not to fetch (bulk insert)."""
-    rows = [{"run_id": run_id, "url": url, "fetched_at": at, "status_code": None, "bytes": 0,
-             "outcome": SKIPPED_BY_RULE, "reason": reason, "detail": None, "article_id": None} for url in urls]
+#: Built once: the store writer runs it for every item (the ``worker`` column takes its default).
+_INSERT_FETCH_LOG = FETCH_LOG.insert()
+
+
+def fetch_log_row(
+    run_id: int, *, url: str, fetched_at: datetime, outcome: str, reason: str | None, status: int | None,
+    size: int, detail: str | None = None, article_id: int | None = None,
+) -> dict[str, object]:
+    """The ``fetch_log`` values of one fetch (``log_fetch`` inserts them)."""
+    return {"run_id": run_id, "url": url, "fetched_at": fetched_at, "status_code": status, "bytes": size,
+            "outcome": outcome, "reason": reason, "detail": detail or None, "article_id": article_id}
+
+
+def log_not_fetched(
+    conn: Connection, run_id: int, urls: list[str], reason: str, at: datetime, deferred: DeferredRows | None = None,
+) -> None:
+    """One ``skipped`` row per URL the run decided not to fetch (bulk insert; with ``deferred``:
+    gathered there, for the caller to insert at the end of its transaction)."""
+    rows: list[dict[str, Any]] = [
+        {"run_id": run_id, "url": url, "fetched_at": at, "status_code": None, "bytes": 0,
+         "outcome": SKIPPED_BY_RULE, "reason": reason, "detail": None, "article_id": None} for url in urls]
+    if deferred is not None:
+        deferred.extend(FETCH_LOG.name, _INSERT_FETCH_LOG, rows)
+        return
     for start in range(0, len(rows), 1000):
-        conn.execute(FETCH_LOG.insert(), rows[start:start + 1000])
+        conn.execute(_INSERT_FETCH_LOG, rows[start:start + 1000])
 
 
 def finish_run(

@@ -22,11 +22,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import Column, Table, delete, func, select, update
+from sqlalchemy import BindParameter, Column, Select, Table, bindparam, delete, func, select, update
 from sqlalchemy.engine import Connection, Engine, Row
 
 import harvester
 from harvester.db.engine import writing
+from harvester.db.memo import transaction_memo
 from harvester.db.neardup import assign_cluster
 from harvester.db.rawpages import RawResponse, insert_raw_page
 from harvester.db.tables import (
@@ -41,14 +42,14 @@ from harvester.db.tables import (
 )
 from harvester.db.text import (
     canonical_article_url,
-    content_hash,
+    hash_normalised,
     normalise,
     normalise_optional,
     normalise_paragraphs,
     unique_names,
 )
 from harvester.db.types import NaiveDatetimeError
-from harvester.db.upsert import insert_or_ignore, insert_or_update
+from harvester.db.upsert import built, ignore_statement, insert_or_update, upsert_statement
 from harvester.extraction.model import Article
 
 __all__ = [
@@ -123,13 +124,23 @@ class SaveOutcome:
     cluster_id: int | None
 
 
-@dataclass(frozen=True)
 class _Link:
-    """A many-to-many link: the names table and the ordered article link table."""
+    """A many-to-many link: the names table and the ordered article link table, and the
+    statements that read and write it (built once)."""
 
-    names: Table
-    links: Table
-    key: str  # the link table's column pointing at ``names``
+    def __init__(self, names: Table, links: Table, key: str) -> None:
+        self.names = names
+        self.links = links
+        self.key = key  # the link table's column pointing at ``names``
+        article: BindParameter[int] = bindparam("b_article")
+        column: Column[int] = links.c[key]
+        self.linked = (
+            select(names.c.name).join(links, column == names.c.id)
+            .where(links.c.article_id == article).order_by(links.c.position)
+        )
+        self.unlink = delete(links).where(links.c.article_id == article)
+        self.ids = select(names.c.name, names.c.id).where(names.c.name.in_(bindparam("b_names", expanding=True)))
+        self.insert = links.insert()
 
 
 _AUTHOR_LINK = _Link(AUTHORS, ARTICLE_AUTHORS, "author_id")
@@ -160,7 +171,7 @@ def article_values(article: Article) -> dict[str, Any]:
         "body_text": "\n\n".join(paragraphs),
         "body_html": article.body_html.replace("\u00a0", " ").strip(),
         "word_count": sum(len(p.split()) for p in paragraphs),
-        "content_hash": content_hash(title, paragraphs),
+        "content_hash": hash_normalised(title, paragraphs),  # both normalised already
         "sources": json.dumps(article.sources, ensure_ascii=False, sort_keys=True),
     }
 
@@ -239,9 +250,7 @@ class ArticleStore:
         authors = unique_names(page.article.authors)
         tags = unique_names(page.article.tags)
         values["site_id"] = site_id(conn, page.site)
-        existing = conn.execute(
-            select(ARTICLES).where(ARTICLES.c.url == values["url"]).with_for_update()
-        ).one_or_none()
+        existing = conn.execute(_article_by_url(conn), {"b_url": values["url"]}).one_or_none()
         if existing is not None and _unchanged(conn, existing, values, authors, tags):
             return self._touch(conn, existing, page, origin)
 
@@ -256,14 +265,10 @@ class ArticleStore:
             "last_changed_at": page.fetched_at if crawled else datetime.now(UTC),
         }
         kept = {"url", "first_seen_at"}
-        stmt = insert_or_update(
-            conn,
-            ARTICLES,
-            values,
-            conflict=["url"],
-            update=[name for name in values if name not in kept],
-        ).returning(ARTICLES.c.id)
-        article_id = conn.execute(stmt).scalar_one()
+        update_names = tuple(name for name in values if name not in kept)
+        stmt = built(conn, ("article upsert", update_names), lambda: upsert_statement(
+            conn, ARTICLES, conflict=["url"], update=update_names).returning(ARTICLES.c.id))
+        article_id = conn.execute(stmt, values).scalar_one()
         _replace_links(conn, _AUTHOR_LINK, article_id, authors)
         _replace_links(conn, _TAG_LINK, article_id, tags)
 
@@ -280,14 +285,14 @@ class ArticleStore:
         if content_changed or latest is None:
             revision_no = (latest.revision_no if latest is not None else 0) + 1
             conn.execute(
-                REVISIONS.insert().values(
-                    **fields,
-                    article_id=article_id,
-                    revision_no=revision_no,
-                    fetched_at=page.fetched_at,
-                    origin=origin,
-                    raw_page_id=raw_page_id,
-                )
+                _INSERT_REVISION,
+                fields | {
+                    "article_id": article_id,
+                    "revision_no": revision_no,
+                    "fetched_at": page.fetched_at,
+                    "origin": origin,
+                    "raw_page_id": raw_page_id,
+                },
             )
             cluster_id = assign_cluster(conn, article_id, values["body_text"], new=existing is None)
             return SaveOutcome("new" if existing is None else "changed", article_id, revision_no, cluster_id)
@@ -304,24 +309,45 @@ class ArticleStore:
     ) -> SaveOutcome:
         """An unchanged article: seen again (crawl only); fingerprinted if it never was."""
         if origin == "crawl":
-            conn.execute(
-                update(ARTICLES)
-                .where(ARTICLES.c.id == existing.id)
-                .values(last_seen_at=page.fetched_at)
-            )
+            conn.execute(_TOUCH_ARTICLE, {"b_id": existing.id, "last_seen_at": page.fetched_at})
         cluster_id = existing.cluster_id
         if cluster_id is None:
             cluster_id = assign_cluster(conn, existing.id, existing.body_text)
         return SaveOutcome("unchanged", existing.id, None, cluster_id)
 
 
+_SITE_BY_KEY = select(SITES.c.id).where(SITES.c.key == bindparam("b_key"))
+
+
 def site_id(conn: Connection, key: str) -> int:
-    """The id of site ``key``, creating its row (name = key) on first use."""
-    found = conn.execute(select(SITES.c.id).where(SITES.c.key == key)).scalar_one_or_none()
-    if found is not None:
-        return found
-    conn.execute(insert_or_ignore(conn, SITES, [{"key": key, "name": key}], conflict=["key"]))
-    return conn.execute(select(SITES.c.id).where(SITES.c.key == key)).scalar_one()
+    """The id of site ``key``, creating its row (name = key) on first use (remembered for the rest
+    of the transaction: a batch asks for the same few sites many times)."""
+    known = transaction_memo(conn, "sites")
+    if known is not None and key in known:
+        return known[key]  # type: ignore[no-any-return]
+    found = conn.execute(_SITE_BY_KEY, {"b_key": key}).scalar_one_or_none()
+    if found is None:
+        conn.execute(ignore_statement(conn, SITES, conflict=["key"]), {"key": key, "name": key})
+        found = conn.execute(_SITE_BY_KEY, {"b_key": key}).scalar_one()
+    if known is not None:
+        known[key] = found
+    return found
+
+
+# Statements of every save, built once (see ``harvester.db.upsert.built``).
+_INSERT_REVISION = REVISIONS.insert()
+_TOUCH_ARTICLE = update(ARTICLES).where(ARTICLES.c.id == bindparam("b_id"))
+_LATEST_REVISION: Select[Any] = (
+    select(REVISIONS.c.id, REVISIONS.c.revision_no, REVISIONS.c.raw_page_id)
+    .where(REVISIONS.c.article_id == bindparam("b_article"))
+    .order_by(REVISIONS.c.revision_no.desc())
+    .limit(1)
+)
+
+
+def _article_by_url(conn: Connection) -> Any:
+    return built(conn, ("article by url",),
+                 lambda: select(ARTICLES).where(ARTICLES.c.url == bindparam("b_url")).with_for_update())
 
 
 def _unchanged(
@@ -341,12 +367,7 @@ def _unchanged(
 
 
 def _latest_revision(conn: Connection, article_id: int) -> Row[Any] | None:
-    return conn.execute(
-        select(REVISIONS.c.id, REVISIONS.c.revision_no, REVISIONS.c.raw_page_id)
-        .where(REVISIONS.c.article_id == article_id)
-        .order_by(REVISIONS.c.revision_no.desc())
-        .limit(1)
-    ).one_or_none()
+    return conn.execute(_LATEST_REVISION, {"b_article": article_id}).one_or_none()
 
 
 def _update_revision(
@@ -368,31 +389,27 @@ def _update_revision(
 
 
 def _linked_names(conn: Connection, link: _Link, article_id: int) -> list[str]:
-    key: Column[int] = link.links.c[link.key]
-    rows = conn.execute(
-        select(link.names.c.name)
-        .join(link.links, key == link.names.c.id)
-        .where(link.links.c.article_id == article_id)
-        .order_by(link.links.c.position)
-    )
-    return list(rows.scalars())
+    return list(conn.execute(link.linked, {"b_article": article_id}).scalars())
 
 
 def _replace_links(conn: Connection, link: _Link, article_id: int, names: Sequence[str]) -> None:
-    conn.execute(delete(link.links).where(link.links.c.article_id == article_id))
+    conn.execute(link.unlink, {"b_article": article_id})
     if not names:
         return
-    # Sorted, so concurrent saves take the unique-index locks in the same order.
-    new_rows = [{"name": name} for name in sorted(names)]
-    conn.execute(insert_or_ignore(conn, link.names, new_rows, conflict=["name"]))
-    ids: dict[str, int] = {
-        name: name_id
-        for name, name_id in conn.execute(
-            select(link.names.c.name, link.names.c.id).where(link.names.c.name.in_(names))
-        )
-    }
+    # Names whose ids this transaction found already exist; the others are inserted if new, then
+    # read (their ids remembered for the rest of the transaction).
+    ids = transaction_memo(conn, link.names.name)
+    if ids is None:
+        ids = {}
+    missing = [name for name in names if name not in ids]
+    if missing:
+        # Sorted, so concurrent saves take the unique-index locks in the same order (one row per
+        # execution of one statement: executemany).
+        new_rows = [{"name": name} for name in sorted(missing)]
+        conn.execute(ignore_statement(conn, link.names, conflict=["name"]), new_rows)
+        ids.update((name, name_id) for name, name_id in conn.execute(link.ids, {"b_names": missing}))
     conn.execute(
-        link.links.insert(),
+        link.insert,
         [
             {"article_id": article_id, link.key: ids[name], "position": position}
             for position, name in enumerate(names)

@@ -6,12 +6,17 @@ PostgreSQL cases are not generated at all, so nothing is reported as passing tha
 
 from __future__ import annotations
 
+import base64
 import functools
+import hashlib
+import json
 import os
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import MetaData, create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 
 from harvester.db.engine import make_engine
 from harvester.db.models import SEARCH_TABLE_PREFIX
@@ -106,3 +111,95 @@ def drop_all_tables(url: str) -> None:
             metadata.drop_all(conn)
     finally:
         engine.dispose()
+
+
+# --- comparing whole stores ------------------------------------------------------------------------
+# Used by tests that check two ways of writing give the same store, and by bench/store.py to
+# compare stores written before and after a change to the writer.
+
+#: Columns left out of a dump: surrogate keys and the run's own wall-clock and process details.
+DUMP_VOLATILE = {
+    "crawl_runs": {"id", "started_at", "finished_at", "hostname", "pid"},
+    "spool_marks": {"spool", "run_id", "updated_at"},
+    "fetch_log": {"id", "run_id", "worker"},
+}
+#: Columns a dump keeps but a comparison ignores: when the writer learned boilerplate (wall clock).
+DUMP_LEARNED_AT = {"site_boilerplate": {"first_seen", "last_seen"}, "site_boilerplate_pages": {"observed_at"}}
+_DUMP_SKIPPED = ("articles_fts", "alembic_version", "sqlite_")
+
+
+def dump_store(engine: Engine) -> dict[str, list[dict[str, Any]]]:
+    """Every table's rows, surrogate ids replaced by natural keys (URLs, names), sorted: comparable
+    across stores written in another order. ``search`` holds what the full-text index has per
+    article (SQLite: its per-column token counts, after FTS5's integrity check against the articles;
+    PostgreSQL: the ``search_vector``)."""
+    with engine.connect() as conn:
+        names = sorted(t for t in inspect(conn).get_table_names() if not t.startswith(_DUMP_SKIPPED))
+        rows = {name: [dict(r._mapping) for r in conn.execute(text(f'SELECT * FROM "{name}"'))] for name in names}
+        search = _search_dump(conn)
+    article_url = {r["id"]: r["url"] for r in rows.get("articles", [])}
+    keys = {
+        "site_id": {r["id"]: r["key"] for r in rows.get("sites", [])},
+        "article_id": article_url,
+        "cluster_id": article_url,
+        "author_id": {r["id"]: r["name"] for r in rows.get("authors", [])},
+        "tag_id": {r["id"]: r["name"] for r in rows.get("tags", [])},
+        "raw_page_id": {r["id"]: f"{r['url']} @ {r['fetched_at']}" for r in rows.get("raw_pages", [])},
+    }
+    out: dict[str, list[dict[str, Any]]] = {}
+    for name, table_rows in rows.items():
+        dropped = DUMP_VOLATILE.get(name, {"id"})
+        clean = []
+        for row in table_rows:
+            item = {}
+            for column, value in row.items():
+                if column in dropped or column == "search_vector":
+                    continue
+                if column in keys:
+                    value = keys[column].get(value, value)
+                item[column] = _plain(value)
+            clean.append(item)
+        out[name] = _sorted_rows(clean)
+    out["search"] = search
+    return out
+
+
+def comparable_dump(dump: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    """``dump`` without the wall-clock columns of learned boilerplate (``DUMP_LEARNED_AT``)."""
+    out = {}
+    for name, rows in dump.items():
+        ignored = DUMP_LEARNED_AT.get(name, set())
+        out[name] = _sorted_rows([{k: v for k, v in row.items() if k not in ignored} for row in rows])
+    return out
+
+
+def _sorted_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(rows, key=lambda r: json.dumps(r, sort_keys=True, default=str))
+
+
+def _search_dump(conn: Connection) -> list[dict[str, Any]]:
+    if conn.dialect.name == "sqlite":
+        if not inspect(conn).has_table(SEARCH_TABLE_PREFIX):
+            return []
+        # raises when the index disagrees with the articles (external content: checked against them)
+        conn.execute(text(f"INSERT INTO {SEARCH_TABLE_PREFIX}({SEARCH_TABLE_PREFIX}) VALUES ('integrity-check')"))
+        found = conn.execute(text(
+            f"SELECT a.url, d.sz FROM {SEARCH_TABLE_PREFIX}_docsize d JOIN articles a ON a.id = d.id"
+        )).all()
+        return sorted(({"url": url, "sha": _digest(bytes(size).hex())} for url, size in found), key=lambda r: r["url"])
+    found = conn.execute(text("SELECT url, search_vector::text FROM articles")).all()
+    return sorted(({"url": url, "sha": _digest(vector)} for url, vector in found), key=lambda r: r["url"])
+
+
+def _digest(text_: str) -> str:
+    return hashlib.sha256(text_.encode()).hexdigest()[:16]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return "b64:" + base64.b64encode(bytes(value)).decode()
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        return value.isoformat()
+    return value

@@ -57,3 +57,13 @@ def canonical_article_url(url: str) -> str:
     from harvester.urls import canonical_url
 
     return canonical_url(url)
+
+
+def hash_normalised(title: str, paragraphs: Iterable[str]) -> str:
+    """``content_hash`` of a title and paragraphs normalised already (``normalise``,
+    ``normalise_paragraphs``): the same digest without normalising them a second time."""
+    digest = hashlib.sha256()
+    for part in [title, *paragraphs]:
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\x1f")
+    return digest.hexdigest()

@@ -16,12 +16,13 @@ from datetime import datetime
 from sqlalchemy import func, inspect, select
 from sqlalchemy.engine import Connection, Engine
 
+from harvester.db.deferred import DeferredRows
 from harvester.db.engine import reading
 from harvester.db.rawpages import RawResponse
 from harvester.db.store import site_id
 from harvester.db.tables import ARTICLES, SITES, URL_STATE
 from harvester.db.types import UTCDateTime
-from harvester.db.upsert import insert_or_ignore, insert_or_update
+from harvester.db.upsert import ignore_statement, upsert_statement
 from harvester.urls import canonical_url
 
 #: A URL found by discovery and not fetched yet (its run's budget was spent, or the run died).
@@ -84,8 +85,9 @@ class PendingUrls:
     not_fetched: str | None = None  # why this run does not fetch them (logged in fetch_log as skipped)
 
 
-def record_pending(conn: Connection, pending: PendingUrls) -> None:
-    """Insert a ``pending`` row for each URL that has no ``url_state`` row yet."""
+def record_pending(conn: Connection, pending: PendingUrls, deferred: DeferredRows | None = None) -> None:
+    """Insert a ``pending`` row for each URL that has no ``url_state`` row yet (with ``deferred``:
+    gathered there, for the caller to insert at the end of its transaction)."""
     sid = site_id(conn, pending.site)
     rows = [
         {
@@ -94,8 +96,12 @@ def record_pending(conn: Connection, pending: PendingUrls) -> None:
         }
         for url, _ in dict.fromkeys(pending.urls)
     ]
+    statement = ignore_statement(conn, URL_STATE, conflict=["url"])
+    if deferred is not None:
+        deferred.extend(URL_STATE.name, statement, rows)
+        return
     for start in range(0, len(rows), _PENDING_CHUNK):
-        conn.execute(insert_or_ignore(conn, URL_STATE, rows[start:start + _PENDING_CHUNK], conflict=["url"]))
+        conn.execute(statement, rows[start:start + _PENDING_CHUNK])  # executemany: one statement, built once
 
 
 def load_pending(engine: Engine, site_keys: Iterable[str], limit: int) -> list[tuple[str, datetime]]:
@@ -157,8 +163,10 @@ def record_fetch(
     status: int | None,
     validators: Validators,
     article_id: int | None = None,
+    deferred: DeferredRows | None = None,
 ) -> None:
-    """Create or update the ``url_state`` row of ``url`` after a fetch.
+    """Create or update the ``url_state`` row of ``url`` after a fetch (with ``deferred``: gathered
+    there, for the caller to execute at the end of its transaction).
 
     ``url`` is stored in the project's canonical form (``harvester.urls``), the form discovery
     requests and the incremental middleware looks up. Validators and the body hash are replaced only by the ones of a response that had them
@@ -181,4 +189,8 @@ def record_fetch(
         update += ["etag", "last_modified", "body_sha256"]
     if article_id is not None:
         update.append("article_id")
-    conn.execute(insert_or_update(conn, URL_STATE, values, conflict=["url"], update=update))
+    statement = upsert_statement(conn, URL_STATE, conflict=["url"], update=update)
+    if deferred is not None:
+        deferred.add(URL_STATE.name, statement, values)
+    else:
+        conn.execute(statement, values)

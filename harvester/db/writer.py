@@ -36,7 +36,7 @@ from harvester.db.runs import RunEnd, apply_run_end, refresh_run_counts
 from harvester.db.boilerplate import save_site_blocks
 from harvester.db.store import ArticleStore, FetchedArticle
 from harvester.db.tables import SPOOL_MARKS
-from harvester.db.upsert import insert_or_update
+from harvester.db.upsert import upsert_statement
 from harvester.extraction.holdback import HoldBack, Released
 from harvester.extraction.learned import SiteBlocks
 from harvester.spool import Spool, read_records
@@ -91,12 +91,11 @@ class Mark:
 
 
 def set_mark(conn: Connection, spool: str, run_id: int | None, mark: Mark) -> None:
-    conn.execute(insert_or_update(
-        conn, SPOOL_MARKS,
+    conn.execute(
+        upsert_statement(conn, SPOOL_MARKS, conflict=["spool"], update=["seq", "done", "updated_at"]),
         {"spool": spool, "run_id": run_id, "seq": mark.seq, "done": json.dumps(sorted(mark.done)) if mark.done else None,
          "updated_at": datetime.now(UTC)},
-        conflict=["spool"], update=["seq", "done", "updated_at"],
-    ))
+    )
 
 
 def get_mark(conn: Connection, spool: str) -> Mark:
