@@ -248,6 +248,31 @@ def _as_html(document: Any) -> HtmlElement | None:
     return lxml.html.fragment_fromstring(lxml.etree.tostring(main, encoding="unicode"))
 
 
+def _fast_then_full(page: HtmlElement, page_text: PageText | None) -> Any:
+    """trafilatura's fast pass, and its full pass when ``doubtful``; both from one copy of the page."""
+    from harvester.extraction import trafpass
+
+    if not trafpass.mirrored():
+        document = _trafilatura(page, fast=True)
+        if doubtful(document, page, page_text):
+            document = _trafilatura(page, fast=False) or document
+        return document
+    def attempt(raw: trafpass.RawTree, fast: bool) -> Any:
+        try:
+            return trafpass.run(raw, fast=fast, precision=FAVOR_PRECISION)
+        except Exception:  # noqa: BLE001 - the fallback must never crash extraction
+            return None
+
+    try:
+        raw = trafpass.RawTree(page)
+    except Exception:  # noqa: BLE001
+        return None
+    document = attempt(raw, fast=True)
+    if doubtful(document, page, page_text):
+        document = attempt(raw, fast=False) or document
+    return document
+
+
 def trafilatura_body(page: HtmlElement | str, page_text: PageText | None = None) -> HtmlElement | None:
     """The main content found by trafilatura, as an HTML container (None when it finds none).
 
@@ -257,9 +282,7 @@ def trafilatura_body(page: HtmlElement | str, page_text: PageText | None = None)
     if not isinstance(page, HtmlElement):
         document = _trafilatura(page, fast=False)  # no tree to judge the fast pass by
     else:
-        document = _trafilatura(page, fast=True)
-        if doubtful(document, page, page_text):
-            document = _trafilatura(page, fast=False) or document
+        document = _fast_then_full(page, page_text)
     if document is None or document.body is None:
         return None
     try:
