@@ -18,11 +18,13 @@ itself). tests/test_trafpass.py compares the two.
 
 from __future__ import annotations
 
+import re
 from copy import copy
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from lxml.etree import strip_tags
+from lxml.etree import XPath, strip_tags
 from lxml.html import HtmlElement
 
 MIRRORED_VERSION = "2.3.1"
@@ -82,9 +84,70 @@ def mirrored() -> bool:
     return trafilatura.__version__ == MIRRORED_VERSION
 
 
+_BASIC_CLEAN_TAGS = XPath(
+    "$consent|.//aside|.//div[contains(@class|@id, 'footer')]|.//fencedframe|.//footer|.//script|.//style|.//svg"
+    "|.//template")
+"""``BASIC_CLEAN_XPATH`` (trafilatura.settings) without its regular-expression test, whose matches
+come in as ``$consent``: the union is the same node set in the same (document) order."""
+_CLASSES = XPath(".//@class", smart_strings=False)
+_IDS = XPath(".//@id", smart_strings=False)
+_CONSENT_LITERALS = ("cookie", "consent", "borlabs", "cmplz", "onetrust", "moove")
+"""A literal each alternative of trafilatura's cookie-banner pattern needs (lower case)."""
+
+
+@lru_cache(maxsize=1)
+def _consent_pattern() -> re.Pattern[str]:
+    from trafilatura.settings import _COOKIE_CONSENT_RE
+
+    return re.compile(_COOKIE_CONSENT_RE, re.IGNORECASE)
+
+
+def _xpath_literal(value: str) -> str:
+    if '"' not in value:
+        return f'"{value}"'
+    if "'" not in value:
+        return f"'{value}'"
+    return "concat(" + ", '\"', ".join(f'"{part}"' for part in value.split('"')) + ")"
+
+
+def basic_clean_nodes(body: HtmlElement) -> list[HtmlElement]:
+    """``BASIC_CLEAN_XPATH(body)`` (trafilatura.settings). lxml evaluates its EXSLT ``re:test`` by a
+    call back into Python for the class and the id of every element; here the page's class and id
+    values are read in bulk, the pattern meets each distinct value once (and none when no value holds
+    a literal it needs, ASCII case folded; a value with other characters, which a case-insensitive
+    match may fold (dotless i, long s, the Kelvin sign), always meets it), and the elements carrying a
+    matching value are found by value."""
+    values = _CLASSES(body) + _IDS(body)
+    names = "\n".join(values)
+    consent: list[HtmlElement] = []
+    if not names.isascii() or any(literal in names.lower() for literal in _CONSENT_LITERALS):
+        search = _consent_pattern().search
+        matching = sorted(v for v in set(values) if search(v))
+        if matching:
+            tests = " or ".join(f"@class = {_xpath_literal(v)} or @id = {_xpath_literal(v)}" for v in matching)
+            consent = body.xpath(f".//*[{tests}]")
+    return _BASIC_CLEAN_TAGS(body, consent=consent)
+
+
+def html2txt(tree: HtmlElement) -> str:
+    """``trafilatura.baseline.html2txt(tree)`` (the page measure of its recall escalation), with
+    ``basic_clean_nodes`` selecting what ``basic_cleaning`` deletes."""
+    from trafilatura.baseline import _spaced_text
+    from trafilatura.baseline import html2txt as reference
+    from trafilatura.xml import delete_element
+
+    copied = copy(tree)
+    body = copied.find(".//body")
+    if body is None:
+        return reference(tree)
+    for element in basic_clean_nodes(body):
+        delete_element(element)
+    return _spaced_text(body)
+
+
 def _sequence(raw: RawTree, options: Any) -> tuple[Any, str]:
     """``trafilatura_sequence`` with comments off, on the shared pruned tree (left intact)."""
-    from trafilatura.baseline import baseline, html2txt
+    from trafilatura.baseline import baseline
     from trafilatura.core import (
         ESCALATION_ACCEPT_RATIO,
         ESCALATION_JUSTEXT_RATIO,
