@@ -39,11 +39,41 @@ class Extracted:
     raw_text: str
 
 
+_CLASSES = XPath(".//@class", smart_strings=False)
+_IDS = XPath(".//@id", smart_strings=False)
+_NAME_TESTS = re.compile(r"re:test\(@(?:id|class), '([^']*)'(?:, '(\w*)')?\)|contains\(@(?:id|class), '([^']*)'\)")
+
+
+@lru_cache(maxsize=None)
+def _name_tests(path: str) -> tuple[tuple[re.Pattern[str], ...], tuple[str, ...]]:
+    """The regular expressions (``re:test``, compiled as lxml compiles them) and the literals
+    (``contains``) that an XPath expression tests ids and classes with."""
+    by_flags: dict[int, list[str]] = {}
+    literals: list[str] = []
+    for match in _NAME_TESTS.finditer(path):
+        if match.group(3) is not None:
+            literals.append(match.group(3))
+        else:
+            flags = re.IGNORECASE if "i" in (match.group(2) or "") else 0
+            by_flags.setdefault(flags, []).append(match.group(1))
+    patterns = tuple(re.compile("|".join(f"(?:{p})" for p in dict.fromkeys(group)), flags)
+                     for flags, group in by_flags.items())
+    return patterns, tuple(literals)
+
+
 class RawTree:
     """The page copied and pruned as ``trafilatura_sequence`` first prunes it (the input of every
-    stage), made once per page and shared by the fast and the full pass."""
+    stage), made once per page and shared by the fast and the full pass.
 
-    __slots__ = ("_page", "_tree", "is_forum")
+    Each of its prune expressions (``RAW_TREE_PRUNE_XPATH``, ``REMOVE_COMMENTS_AND_LISTS_XPATH``)
+    matches only an element whose id or class passes one of the expression's own tests (its first
+    predicate is their disjunction). lxml runs an EXSLT ``re:test`` as a call back into Python for
+    each element of the page; here the page's id and class values are read in bulk, and an
+    expression runs only when one distinct value (or the empty string, which a missing attribute
+    reads as) passes one of its tests. A page without infinite-scroll or comment containers skips
+    them all."""
+
+    __slots__ = ("_tree", "is_forum", "names")
 
     def __init__(self, page: HtmlElement) -> None:
         from trafilatura.core import REMOVE_COMMENTS_AND_LISTS_XPATH, _forum_thread_page
@@ -51,10 +81,22 @@ class RawTree:
         from trafilatura.xpaths import RAW_TREE_PRUNE_XPATH
 
         tree = copy(page)
+        self.names: list[str] = _CLASSES(tree) + _IDS(tree)
+        """Every class and id value of the page (a superset of the pruned tree's)."""
         self.is_forum = _forum_thread_page(tree)
-        tree = prune_unwanted_nodes(tree, RAW_TREE_PRUNE_XPATH)
+        expressions = list(RAW_TREE_PRUNE_XPATH)
         if not self.is_forum:  # comments off: pruned unless the comments are a forum's posts
-            tree = prune_unwanted_nodes(tree, REMOVE_COMMENTS_AND_LISTS_XPATH)
+            expressions += REMOVE_COMMENTS_AND_LISTS_XPATH
+        distinct: set[str] | None = None
+        joined = ""
+        for expression in expressions:
+            patterns, literals = _name_tests(expression.path)
+            if distinct is None:
+                distinct = set(self.names) | {""}
+                joined = "\n".join(distinct)
+            if any(literal in joined for literal in literals) or any(
+                    pattern.search(value) for pattern in patterns for value in distinct):
+                tree = prune_unwanted_nodes(tree, [expression])
         self._tree = tree
 
     @property
@@ -89,8 +131,6 @@ _BASIC_CLEAN_TAGS = XPath(
     "|.//template")
 """``BASIC_CLEAN_XPATH`` (trafilatura.settings) without its regular-expression test, whose matches
 come in as ``$consent``: the union is the same node set in the same (document) order."""
-_CLASSES = XPath(".//@class", smart_strings=False)
-_IDS = XPath(".//@id", smart_strings=False)
 _CONSENT_LITERALS = ("cookie", "consent", "borlabs", "cmplz", "onetrust", "moove")
 """A literal each alternative of trafilatura's cookie-banner pattern needs (lower case)."""
 
@@ -110,14 +150,14 @@ def _xpath_literal(value: str) -> str:
     return "concat(" + ", '\"', ".join(f'"{part}"' for part in value.split('"')) + ")"
 
 
-def basic_clean_nodes(body: HtmlElement) -> list[HtmlElement]:
+def basic_clean_nodes(body: HtmlElement, names: list[str] | None = None) -> list[HtmlElement]:
     """``BASIC_CLEAN_XPATH(body)`` (trafilatura.settings). lxml evaluates its EXSLT ``re:test`` by a
     call back into Python for the class and the id of every element; here the page's class and id
     values are read in bulk, the pattern meets each distinct value once (and none when no value holds
     a literal it needs, ASCII case folded; a value with other characters, which a case-insensitive
     match may fold (dotless i, long s, the Kelvin sign), always meets it), and the elements carrying a
-    matching value are found by value."""
-    values = _CLASSES(body) + _IDS(body)
+    matching value are found by value. ``names``: the class and id values of ``body`` or more."""
+    values = names if names is not None else _CLASSES(body) + _IDS(body)
     names = "\n".join(values)
     consent: list[HtmlElement] = []
     if not names.isascii() or any(literal in names.lower() for literal in _CONSENT_LITERALS):
@@ -129,7 +169,7 @@ def basic_clean_nodes(body: HtmlElement) -> list[HtmlElement]:
     return _BASIC_CLEAN_TAGS(body, consent=consent)
 
 
-def html2txt(tree: HtmlElement) -> str:
+def html2txt(tree: HtmlElement, names: list[str] | None = None) -> str:
     """``trafilatura.baseline.html2txt(tree)`` (the page measure of its recall escalation), with
     ``basic_clean_nodes`` selecting what ``basic_cleaning`` deletes."""
     from trafilatura.baseline import _spaced_text
@@ -140,7 +180,7 @@ def html2txt(tree: HtmlElement) -> str:
     body = copied.find(".//body")
     if body is None:
         return reference(tree)
-    for element in basic_clean_nodes(body):
+    for element in basic_clean_nodes(body, names):
         delete_element(element)
     return _spaced_text(body)
 
@@ -182,7 +222,7 @@ def _sequence(raw: RawTree, options: Any) -> tuple[Any, str]:
     if (
         options.focus == "balanced"
         and 0 < len(temp_text) < ESCALATION_MAX_LENGTH
-        and len(temp_text) < ESCALATION_PAGE_SHARE * len(html2txt(tree))
+        and len(temp_text) < ESCALATION_PAGE_SHARE * len(html2txt(tree, raw.names))
     ):
         r_options = copy(options)
         r_options.focus = "recall"
