@@ -161,14 +161,18 @@ def _repair(text: str, invalid: bool = True) -> str:
 
 
 _C0_BYTES = bytes(c for c in range(32) if c not in (9, 10, 13))
-_ODD_UTF8 = ("\ufffd".encode(), "\ufffe".encode(), "\uffff".encode())
+_ODD_UTF8 = re.compile(b"\xef\xbf[\xbd-\xbf]")
+"""U+FFFD, U+FFFE and U+FFFF in UTF-8."""
 
 
 def _has_odd(utf8: bytes) -> bool:
     """True when the UTF-8 bytes encode a character ``_ODD`` matches: a C0 control is its own byte
-    (no multi-byte sequence holds a byte under 0x80) and each of the three others one 3-byte
-    sequence; bytes.translate and bytes.count scan in C, several times faster than the pattern."""
-    return len(utf8.translate(None, _C0_BYTES)) != len(utf8) or any(seq in utf8 for seq in _ODD_UTF8)
+    (no multi-byte sequence holds a byte under 0x80) and each of the three others a 3-byte sequence
+    starting with 0xEF; bytes.translate and a byte search run in C, several times faster than the
+    pattern over the text."""
+    if len(utf8.translate(None, _C0_BYTES)) != len(utf8):
+        return True
+    return b"\xef" in utf8 and _ODD_UTF8.search(utf8) is not None
 
 
 def parse(text: str, utf8: bytes | None = None) -> Document:

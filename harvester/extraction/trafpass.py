@@ -63,7 +63,10 @@ def _name_tests(path: str) -> tuple[tuple[re.Pattern[str], ...], tuple[str, ...]
 
 class RawTree:
     """The page copied and pruned as ``trafilatura_sequence`` first prunes it (the input of every
-    stage), made once per page and shared by the fast and the full pass.
+    stage), for the fast and the full pass. trafilatura copies this tree before each stage that
+    changes it; here a stage that is the tree's last known user (the fast pass's extraction, its
+    page measure, its recall retry) ``take``s it and changes it in place, and the tree is made again
+    only when a later stage turns out to need it.
 
     Each of its prune expressions (``RAW_TREE_PRUNE_XPATH``, ``REMOVE_COMMENTS_AND_LISTS_XPATH``)
     matches only an element whose id or class passes one of the expression's own tests (its first
@@ -73,36 +76,49 @@ class RawTree:
     reads as) passes one of its tests. A page without infinite-scroll or comment containers skips
     them all."""
 
-    __slots__ = ("_tree", "is_forum", "names")
+    __slots__ = ("_expressions", "_page", "_tree", "is_forum", "names")
 
     def __init__(self, page: HtmlElement) -> None:
         from trafilatura.core import REMOVE_COMMENTS_AND_LISTS_XPATH, _forum_thread_page
-        from trafilatura.htmlprocessing import prune_unwanted_nodes
         from trafilatura.xpaths import RAW_TREE_PRUNE_XPATH
 
-        tree = copy(page)
-        self.names: list[str] = _CLASSES(tree) + _IDS(tree)
+        self._page = page
+        self.names: list[str] = _CLASSES(page) + _IDS(page)
         """Every class and id value of the page (a superset of the pruned tree's)."""
-        self.is_forum = _forum_thread_page(tree)
+        self.is_forum: bool = _forum_thread_page(page)
         expressions = list(RAW_TREE_PRUNE_XPATH)
         if not self.is_forum:  # comments off: pruned unless the comments are a forum's posts
             expressions += REMOVE_COMMENTS_AND_LISTS_XPATH
-        distinct: set[str] | None = None
-        joined = ""
+        distinct = set(self.names) | {""}
+        joined = "\n".join(distinct)
+        self._expressions = []
         for expression in expressions:
             patterns, literals = _name_tests(expression.path)
-            if distinct is None:
-                distinct = set(self.names) | {""}
-                joined = "\n".join(distinct)
             if any(literal in joined for literal in literals) or any(
                     pattern.search(value) for pattern in patterns for value in distinct):
-                tree = prune_unwanted_nodes(tree, [expression])
-        self._tree = tree
+                self._expressions.append(expression)
+        self._tree: HtmlElement | None = None
+
+    def _make(self) -> HtmlElement:
+        from trafilatura.htmlprocessing import prune_unwanted_nodes
+
+        tree = copy(self._page)
+        for expression in self._expressions:
+            tree = prune_unwanted_nodes(tree, [expression])
+        return tree
 
     @property
     def tree(self) -> HtmlElement:
-        """The pruned raw tree; every stage reading it copies it first, so it stays as made."""
+        """The pruned raw tree, to read or to copy (never to change)."""
+        if self._tree is None:
+            self._tree = self._make()
         return self._tree
+
+    def take(self) -> HtmlElement:
+        """The pruned raw tree to change in place; a later ``tree`` is made again."""
+        tree = self.tree
+        self._tree = None
+        return tree
 
 
 _OPTIONS: dict[tuple[bool, bool], Any] = {}
@@ -169,14 +185,15 @@ def basic_clean_nodes(body: HtmlElement, names: list[str] | None = None) -> list
     return _BASIC_CLEAN_TAGS(body, consent=consent)
 
 
-def html2txt(tree: HtmlElement, names: list[str] | None = None) -> str:
+def html2txt(tree: HtmlElement, names: list[str] | None = None, in_place: bool = False) -> str:
     """``trafilatura.baseline.html2txt(tree)`` (the page measure of its recall escalation), with
-    ``basic_clean_nodes`` selecting what ``basic_cleaning`` deletes."""
+    ``basic_clean_nodes`` selecting what ``basic_cleaning`` deletes; ``in_place``: ``tree`` is the
+    caller's to change (no copy)."""
     from trafilatura.baseline import _spaced_text
     from trafilatura.baseline import html2txt as reference
     from trafilatura.xml import delete_element
 
-    copied = copy(tree)
+    copied = tree if in_place else copy(tree)
     body = copied.find(".//body")
     if body is None:
         return reference(tree)
@@ -186,7 +203,7 @@ def html2txt(tree: HtmlElement, names: list[str] | None = None) -> str:
 
 
 def _sequence(raw: RawTree, options: Any) -> tuple[Any, str]:
-    """``trafilatura_sequence`` with comments off, on the shared pruned tree (left intact)."""
+    """``trafilatura_sequence`` with comments off, on the shared pruned tree."""
     from trafilatura.baseline import baseline
     from trafilatura.core import (
         ESCALATION_ACCEPT_RATIO,
@@ -200,29 +217,29 @@ def _sequence(raw: RawTree, options: Any) -> tuple[Any, str]:
     from trafilatura.main_extractor import extract_content
     from trafilatura.xpaths import REMOVE_COMMENTS_XPATH
 
-    tree = raw.tree
-
     def extract_and_compare(opts: Any) -> tuple[Any, str]:
-        # _prepare_tree + _extract_and_compare: the backup (cleaned, unconverted) only for the comparison
-        cleaned = tree_cleaning(copy(tree), opts)
+        # _prepare_tree + _extract_and_compare: the backup (cleaned, unconverted) only for the
+        # comparison, which also reads the raw tree; without it (fast) the raw tree is cleaned in place
+        cleaned = tree_cleaning(raw.take() if opts.fast else copy(raw.tree), opts)
         backup = None if opts.fast else copy(cleaned)
         cleaned = convert_tags(cleaned, opts, None)
         if opts.focus == "precision" and not raw.is_forum:
             cleaned = prune_unwanted_nodes(cleaned, REMOVE_COMMENTS_XPATH)
         body, text = extract_content(cleaned, opts)
         if not opts.fast:
-            body, text = compare_extraction(backup, copy(tree), body, text, opts)
+            body, text = compare_extraction(backup, copy(raw.tree), body, text, opts)
         return body, text
 
     postbody, temp_text = extract_and_compare(options)
     if len(temp_text) < options.min_extracted_size and options.focus != "precision":
-        b_body, b_text, b_len = baseline(tree)  # baseline copies element inputs
+        b_body, b_text, b_len = baseline(raw.tree)  # baseline copies element inputs
         if b_len > len(temp_text):
             postbody, temp_text = b_body, b_text
     if (
         options.focus == "balanced"
         and 0 < len(temp_text) < ESCALATION_MAX_LENGTH
-        and len(temp_text) < ESCALATION_PAGE_SHARE * len(html2txt(tree, raw.names))
+        and len(temp_text) < ESCALATION_PAGE_SHARE * len(
+            html2txt(raw.take() if options.fast else raw.tree, raw.names, in_place=options.fast))
     ):
         r_options = copy(options)
         r_options.focus = "recall"
@@ -234,7 +251,7 @@ def _sequence(raw: RawTree, options: Any) -> tuple[Any, str]:
         j_text = ""
         if not options.fast:
             try:
-                j_body, j_text = justext_rescue(copy(tree), options)
+                j_body, j_text = justext_rescue(copy(raw.tree), options)
             except Exception as err:  # pragma: no cover - as trafilatura does
                 LOGGER.warning("justext candidate failed: %s %s", err, None)
         len_text, r_len, j_len = len(temp_text), len(r_text), len(j_text)
