@@ -47,6 +47,9 @@ PAGES = {
         "<div class=\"a&quot;b'cookie-bar\">Both quotes in a class.</div>"
         f"<div class='site-footer'>Footer text.</div><main><h1>Title</h1><p>{LONG}</p></main>"
         "<aside>Aside text.</aside><script>var x = 1;</script>"),
+    "teasers": page(f"<div class='menu'><ul>{NAV}</ul></div><div class='Teaser-box'><p>{LONG} Teaser.</p></div>"
+                    f"<article><h1>Title</h1><p>{SENTENCE}</p></article>"
+                    f"<div class='more'>{' '.join([SENTENCE] * 40)}</div>"),
     "forum": page(f"<article><h1>Title</h1><p>{LONG}</p></article>"
                   f"<div class='comments'><div class='comment'><p>{LONG} A post.</p></div></div>",
                   head='<script type="application/ld+json">{"@type": "DiscussionForumPosting"}</script>'),
@@ -81,6 +84,17 @@ def test_raw_tree_prunes_as_trafilatura_does(name: str) -> None:
     taken = raw.take()
     taken.clear()  # the taker may change it; the next reader gets a fresh one
     assert lxml.etree.tostring(raw.tree) == lxml.etree.tostring(expected)
+
+
+def test_the_full_pass_reuses_the_fast_extraction_only_on_teaser_free_pages() -> None:
+    raw = trafpass.RawTree(parse(PAGES["teasers"]).root)
+    assert not raw.teaser_free  # TEASER_DISCARD_XPATH folds the T
+    trafpass.run(raw, fast=True)
+    assert raw.stage_one == {}
+    raw = trafpass.RawTree(parse(PAGES["short among links"]).root)
+    assert raw.teaser_free
+    trafpass.run(raw, fast=True)
+    assert set(raw.stage_one) == {"balanced"}
 
 
 def test_prunes_are_skipped_when_no_name_can_match() -> None:
