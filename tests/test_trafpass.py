@@ -124,3 +124,24 @@ def test_cookie_banner_selection_folds_case_as_the_exslt_test_does() -> None:
 @pytest.mark.parametrize("value", ["plain", 'double"quote', "single'quote", "both\"and'", '"', ""])
 def test_xpath_literal_reads_back_as_the_value(value: str) -> None:
     assert lxml.etree.XPath(f"string({trafpass._xpath_literal(value)})")(lxml.etree.Element("x")) == value
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_page_measure_bound_is_never_below_the_measure(name: str) -> None:
+    document = parse(PAGES[name])
+    raw = trafpass.RawTree(document.root, document.body_text)
+    bound = raw.measure_bound()
+    assert bound is not None and bound >= len(reference_html2txt(raw.tree))
+
+
+def test_page_measure_bound_counts_nested_deleted_text_once_and_needs_the_page_text() -> None:
+    html = page(f"<aside>{SENTENCE}<script>var a = 1;</script><footer>{SENTENCE}</footer></aside>"
+                f"<main><p>{LONG}</p><svg><style>.x{{}}</style></svg></main>")
+    document = parse(html)
+    raw = trafpass.RawTree(document.root, document.body_text)
+    visible = len(document.body_text.raw(document.body)) - len(document.body_text.raw(document.body.find("aside")))
+    visible -= len(document.body_text.raw(document.body.find(".//svg")))
+    blocks = sum(1 for el in document.body.iter("aside", "footer", "main", "p"))  # two characters each
+    assert raw.measure_bound() == visible + 2 * blocks
+    assert raw.measure_bound() >= len(reference_html2txt(raw.tree))
+    assert trafpass.RawTree(document.root).measure_bound() is None

@@ -192,7 +192,7 @@ def _trafilatura(page: HtmlElement | str, fast: bool, raw: Any = None) -> Any:
         return None
 
 
-def _raw_tree(page: HtmlElement) -> Any:
+def _raw_tree(page: HtmlElement, page_text: PageText | None = None) -> Any:
     """The pruned copy of ``page`` its trafilatura passes share, None when the installed trafilatura
     is not the release ``trafpass`` follows (``bare_extraction`` then runs as it is)."""
     from harvester.extraction import trafpass
@@ -200,7 +200,7 @@ def _raw_tree(page: HtmlElement) -> Any:
     if not trafpass.mirrored():
         return None
     try:
-        return trafpass.RawTree(page)
+        return trafpass.RawTree(page, page_text)
     except Exception:  # noqa: BLE001 - bare_extraction then runs as it is
         return None
 
@@ -280,7 +280,7 @@ def trafilatura_body(page: HtmlElement | str, page_text: PageText | None = None)
     if not isinstance(page, HtmlElement):
         document = _trafilatura(page, fast=False)  # no tree to judge the fast pass by
     else:
-        raw = _raw_tree(page)
+        raw = _raw_tree(page, page_text)
         document = _trafilatura(page, fast=True, raw=raw)
         if doubtful(document, page, page_text):
             document = _trafilatura(page, fast=False, raw=raw) or document

@@ -60,6 +60,10 @@ class PageText:
             return el.text_content()
         return self._text[span[0]:span[1]]
 
+    def span(self, el: HtmlElement) -> tuple[int, int] | None:
+        """Where the text of ``el`` starts and ends in the page's text (None: not measured)."""
+        return self._spans.get(el)
+
     def length(self, el: HtmlElement) -> int:
         """``len(el.text_content())`` without copying the text."""
         span = self._spans.get(el)

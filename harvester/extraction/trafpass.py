@@ -34,6 +34,8 @@ from typing import Any
 from lxml.etree import XPath, strip_tags
 from lxml.html import HtmlElement
 
+from harvester.extraction.pagetext import PageText
+
 MIRRORED_VERSION = "2.3.1"
 """The trafilatura release whose ``bare_extraction`` / ``trafilatura_sequence`` this follows."""
 
@@ -83,13 +85,16 @@ class RawTree:
     reads as) passes one of its tests. A page without infinite-scroll or comment containers skips
     them all."""
 
-    __slots__ = ("_expressions", "_page", "_tree", "is_forum", "measure", "names", "stage_one", "teaser_free")
+    __slots__ = ("_bound", "_expressions", "_page", "_page_text", "_tree", "is_forum", "measure", "names",
+                 "stage_one", "teaser_free")
 
-    def __init__(self, page: HtmlElement) -> None:
+    def __init__(self, page: HtmlElement, page_text: PageText | None = None) -> None:
         from trafilatura.core import REMOVE_COMMENTS_AND_LISTS_XPATH, _forum_thread_page
         from trafilatura.xpaths import RAW_TREE_PRUNE_XPATH
 
         self._page = page
+        self._page_text = page_text  # the text of the page's elements, for ``measure_bound``
+        self._bound: int | None = -1  # not computed yet
         self.names: list[str] = _CLASSES(page) + _IDS(page)
         """Every class and id value of the page (a superset of the pruned tree's)."""
         self.is_forum: bool = _forum_thread_page(page)
@@ -114,6 +119,40 @@ class RawTree:
                 self._expressions.append(expression)
         self._tree: HtmlElement | None = None
 
+    def measure_bound(self) -> int | None:
+        """A number the page measure's length cannot exceed, read from the page's own text without
+        copying or deleting anything; None when the page's shape does not allow it.
+
+        The measure (``html2txt``) is the text of the pruned tree's <body> after ``basic_cleaning``
+        deleted its asides, footers, scripts, styles, svgs and templates (tails kept), with a space
+        put before each block element's text and tail, white space then folded. Pruning and those
+        deletions only remove text (every such element of the page loses its own text either way),
+        the spaces add at most two characters per block element, and folding never lengthens. That
+        holds for the body html2txt measures only when it is the page's one <body>, a child of the
+        root (no prune can remove it)."""
+        from trafilatura.baseline import _BLOCK_ELEMS
+
+        if self._bound == -1:
+            self._bound = None
+            body = self._page.find("body")
+            texts = self._page_text
+            if texts is None or body is None or texts.span(body) is None:
+                return None
+            if sum(1 for _ in self._page.iter("body")) != 1:
+                return None
+            deleted = 0
+            last_end = -1
+            for el in body.iter(*_DELETED_TAGS):  # document order: an element inside a counted one is skipped
+                span = texts.span(el)
+                if span is None:
+                    return None
+                if span[0] >= last_end:
+                    deleted += span[1] - span[0]
+                    last_end = span[1]
+            blocks = sum(1 for _ in body.iter(*_BLOCK_ELEMS))
+            self._bound = texts.length(body) - deleted + 2 * blocks
+        return self._bound
+
     def _make(self) -> HtmlElement:
         from trafilatura.htmlprocessing import prune_unwanted_nodes
 
@@ -134,6 +173,10 @@ class RawTree:
         tree = self.tree
         self._tree = None
         return tree
+
+
+_DELETED_TAGS = ("aside", "fencedframe", "footer", "script", "style", "svg", "template")
+"""What ``BASIC_CLEAN_XPATH`` deletes by tag alone."""
 
 
 _OPTIONS: dict[tuple[bool, bool], Any] = {}
@@ -232,6 +275,15 @@ def _sequence(raw: RawTree, options: Any) -> tuple[Any, str]:
     from trafilatura.main_extractor import extract_content
     from trafilatura.xpaths import REMOVE_COMMENTS_XPATH
 
+    def below_share_of_page_measure(length: int) -> bool:
+        """``length < ESCALATION_PAGE_SHARE * len(html2txt(tree))``, measuring only when the bound
+        on the measure leaves it open."""
+        if raw.measure is None:
+            bound = raw.measure_bound()
+            if bound is not None and length >= ESCALATION_PAGE_SHARE * bound:
+                return False
+        return length < ESCALATION_PAGE_SHARE * page_measure()
+
     def page_measure() -> int:
         if raw.measure is None:
             raw.measure = len(html2txt(raw.take() if options.fast else raw.tree, raw.names, in_place=options.fast))
@@ -267,7 +319,7 @@ def _sequence(raw: RawTree, options: Any) -> tuple[Any, str]:
     if (
         options.focus == "balanced"
         and 0 < len(temp_text) < ESCALATION_MAX_LENGTH
-        and len(temp_text) < ESCALATION_PAGE_SHARE * page_measure()
+        and below_share_of_page_measure(len(temp_text))
     ):
         r_options = copy(options)
         r_options.focus = "recall"
