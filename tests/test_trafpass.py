@@ -145,3 +145,9 @@ def test_page_measure_bound_counts_nested_deleted_text_once_and_needs_the_page_t
     assert raw.measure_bound() == visible + 2 * blocks
     assert raw.measure_bound() >= len(reference_html2txt(raw.tree))
     assert trafpass.RawTree(document.root).measure_bound() is None
+
+
+def test_an_expression_without_readable_name_tests_always_runs() -> None:
+    assert trafpass._name_tests(".//*[self::div][@data-x]") == ((), ())
+    patterns, literals = trafpass._name_tests(RAW_TREE_PRUNE_XPATH[1].path)
+    assert patterns == () and literals == ("elementor-share-buttons",)

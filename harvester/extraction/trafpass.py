@@ -114,8 +114,8 @@ class RawTree:
         self._expressions = []
         for expression in expressions:
             patterns, literals = _name_tests(expression.path)
-            if any(literal in joined for literal in literals) or any(
-                    pattern.search(value) for pattern in patterns for value in distinct):
+            if not (patterns or literals) or any(literal in joined for literal in literals) or any(
+                    pattern.search(value) for pattern in patterns for value in distinct):  # none read: run it
                 self._expressions.append(expression)
         self._tree: HtmlElement | None = None
 
