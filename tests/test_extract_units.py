@@ -325,3 +325,19 @@ def test_jsonld_scripts_are_read_plain_lenient_or_skipped() -> None:
     items = jsonld_items(page)
     assert [item["@type"] for item in items] == ["NewsArticle", "Person", "Organization"]
     assert items[0]["headline"] == "Tab\there"
+
+
+def test_odd_characters_are_found_in_utf8_bytes_as_in_the_text() -> None:
+    import random
+
+    from harvester.extraction.document import _ODD, _has_odd, decode_page
+
+    alphabet = ["a", "\n", "\t", "\r", "é", "€", "\U0001F600", "\x00", "\x01", "\x0b", "\x1f", "\x7f",
+                "\ufffd", "\ufffe", "\uffff", "\ufeff", "\uefbf", "\ufffc"]
+    rng = random.Random(3)
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6)))
+        assert _has_odd(text.encode()) == bool(_ODD.findall(text)), repr(text)
+    assert decode_page("<p>é</p>".encode()) == ("<p>é</p>", "<p>é</p>".encode())
+    assert decode_page("<p>é</p>".encode("cp1252"))[1] is None  # not UTF-8: no bytes to scan
+    assert decode_page(b"\xef\xbb\xbf<p>x</p>")[1] is None  # a BOM was cut off

@@ -40,9 +40,9 @@ def test_a_full_article_needs_only_the_fast_pass(monkeypatch: pytest.MonkeyPatch
     passes: list[bool] = []
     real = generic._trafilatura
 
-    def spy(page_: object, fast: bool) -> object:
+    def spy(page_: object, fast: bool, **kwargs: object) -> object:
         passes.append(fast)
-        return real(page_, fast)
+        return real(page_, fast, **kwargs)
 
     monkeypatch.setattr(generic, "_trafilatura", spy)
     html = page("".join(f"<p>{LONG} Paragraph {i}.</p>" for i in range(6)))
@@ -66,9 +66,9 @@ def test_an_empty_fast_result_runs_the_full_pass(monkeypatch: pytest.MonkeyPatch
     passes: list[bool] = []
     real = generic._trafilatura
 
-    def fast_finds_nothing(page_: object, fast: bool) -> object:
+    def fast_finds_nothing(page_: object, fast: bool, **kwargs: object) -> object:
         passes.append(fast)
-        return None if fast else real(page_, fast)
+        return None if fast else real(page_, fast, **kwargs)
 
     monkeypatch.setattr(generic, "_trafilatura", fast_finds_nothing)
     body = generic.trafilatura_body(parse(page(f"<p>{LONG}</p><p>{LONG} Two.</p>")).root)

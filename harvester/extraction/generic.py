@@ -168,8 +168,18 @@ SANITIZED_XPATH, ".//aside|.//audio|...": one walk over the result finds the fir
 walk per tag finding all)."""
 
 
-def _trafilatura(page: HtmlElement | str, fast: bool) -> Any:
-    """trafilatura's document for ``page`` (its body tree unserialised), None when it finds none."""
+def _trafilatura(page: HtmlElement | str, fast: bool, raw: Any = None) -> Any:
+    """trafilatura's document for ``page`` (its body tree unserialised), None when it finds none.
+
+    ``raw``: the page's pruned copy that the passes over one page share (``trafpass.RawTree``);
+    with it trafilatura's cascade runs without the copies it makes for other callers."""
+    if raw is not None:
+        from harvester.extraction import trafpass
+
+        try:
+            return trafpass.run(raw, fast=fast, precision=FAVOR_PRECISION)
+        except Exception:  # noqa: BLE001 - the fallback must never crash extraction
+            return None
     from trafilatura import bare_extraction  # heavy import: only on the generic path
 
     # Without ``url`` trafilatura leaves link targets as written instead of resolving every link
@@ -179,6 +189,19 @@ def _trafilatura(page: HtmlElement | str, fast: bool) -> Any:
         return bare_extraction(page, url=None, fast=fast, output_format="xml", include_comments=False,
                                favor_precision=FAVOR_PRECISION, include_tables=True, include_links=True)
     except Exception:  # noqa: BLE001 - the fallback must never crash extraction
+        return None
+
+
+def _raw_tree(page: HtmlElement, page_text: PageText | None = None) -> Any:
+    """The pruned copy of ``page`` its trafilatura passes share, None when the installed trafilatura
+    is not the release ``trafpass`` follows (``bare_extraction`` then runs as it is)."""
+    from harvester.extraction import trafpass
+
+    if not trafpass.mirrored():
+        return None
+    try:
+        return trafpass.RawTree(page, page_text)
+    except Exception:  # noqa: BLE001 - bare_extraction then runs as it is
         return None
 
 
@@ -257,9 +280,10 @@ def trafilatura_body(page: HtmlElement | str, page_text: PageText | None = None)
     if not isinstance(page, HtmlElement):
         document = _trafilatura(page, fast=False)  # no tree to judge the fast pass by
     else:
-        document = _trafilatura(page, fast=True)
+        raw = _raw_tree(page, page_text)
+        document = _trafilatura(page, fast=True, raw=raw)
         if doubtful(document, page, page_text):
-            document = _trafilatura(page, fast=False) or document
+            document = _trafilatura(page, fast=False, raw=raw) or document
     if document is None or document.body is None:
         return None
     try:

@@ -27,17 +27,18 @@ class PageText:
         append = parts.append
         position = 0
         spans: dict[HtmlElement, tuple[int, int]] = {}
-        open_elements: list[tuple[HtmlElement, int]] = []  # with where their text starts
+        starts: list[int] = []  # where the text of each open element starts
+        push, pop = starts.append, starts.pop
         for event, el in etree.iterwalk(root, events=("start", "end", "comment", "pi")):
             if event == "start":
-                open_elements.append((el, position))
+                push(position)
                 text = el.text
                 if text:
                     append(text)
                     position += len(text)
                 continue
             if event == "end":
-                spans[el] = (open_elements.pop()[1], position)
+                spans[el] = (pop(), position)
             tail = el.tail  # an element's tail (and a comment's) is text of its parent
             if tail and el is not root:
                 append(tail)
@@ -58,6 +59,10 @@ class PageText:
         if span is None:
             return el.text_content()
         return self._text[span[0]:span[1]]
+
+    def span(self, el: HtmlElement) -> tuple[int, int] | None:
+        """Where the text of ``el`` starts and ends in the page's text (None: not measured)."""
+        return self._spans.get(el)
 
     def length(self, el: HtmlElement) -> int:
         """``len(el.text_content())`` without copying the text."""

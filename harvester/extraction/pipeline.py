@@ -20,7 +20,7 @@ from harvester.extraction.classify import (
     wall_reason,
 )
 from harvester.extraction.cleaning import Paragraph, drop_nodes, sanitized_html
-from harvester.extraction.document import MalformedPage, decode, parse
+from harvester.extraction.document import MalformedPage, decode_page, parse
 from harvester.extraction.embedded import embedded_article
 from harvester.extraction.generic import MIN_BODY_WORDS, BodyCandidate, choose, evaluate, find_body
 from harvester.extraction.language import detect_language
@@ -120,11 +120,11 @@ def run(html: str | bytes | None, url: str, rules: SiteRules | None = None) -> E
     """Extract the article of one page, or say what else the page is."""
     if not html:
         return NonArticle(url, PageClass.EMPTY, "empty: no bytes")
-    text = decode(html)
+    text, utf8 = decode_page(html)
     if _NO_TEXT.match(text).end() == len(text):
         return NonArticle(url, PageClass.EMPTY, "empty: no text")
     try:
-        document = parse(text)
+        document = parse(text, utf8)
     except MalformedPage as exc:
         return NonArticle(url, PageClass.MALFORMED, f"malformed: {exc}")
     meta = read_metadata(document.root, url, rules, text)
