@@ -4,6 +4,8 @@ tree as it was."""
 
 from __future__ import annotations
 
+import os
+
 import lxml.etree
 import pytest
 from trafilatura import bare_extraction
@@ -16,7 +18,11 @@ from trafilatura.xpaths import RAW_TREE_PRUNE_XPATH
 from harvester.extraction import trafpass
 from harvester.extraction.document import parse
 
-pytestmark = pytest.mark.skipif(not trafpass.mirrored(), reason="trafpass follows another trafilatura release")
+# With another trafilatura release the generic path runs bare_extraction itself and these tests do
+# not apply; under CI (CI=true) they run anyway, so that the upgrade is seen (re-check trafpass
+# against the new release, then move MIRRORED_VERSION) instead of skipped.
+pytestmark = pytest.mark.skipif(not trafpass.mirrored() and not os.environ.get("CI"),
+                                reason="trafpass follows another trafilatura release")
 
 SENTENCE = "This sentence carries the plain words of an ordinary news article body."
 LONG = " ".join([SENTENCE] * 6)
