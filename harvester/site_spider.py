@@ -580,11 +580,18 @@ class _ShutdownWatch:
         from twisted.internet import task
 
         self.spider = spider
+        self._started = False  # the engine was seen running
         self._call = task.LoopingCall(self._check)
         self._call.start(interval, now=False)
 
     def _check(self) -> None:
         engine = self.spider.crawler.engine
+        if not self._started:
+            # engine_started handlers run before the engine counts as running: a tick in between
+            # (a slow handler, a loaded machine) is not a stop
+            if engine is not None and engine.running:
+                self._started = True
+            return
         slot = getattr(engine, "_slot", None) if engine is not None else None
         stopping = engine is None or not engine.running or (slot is not None and slot.closing is not None)
         if stopping:
