@@ -133,6 +133,10 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     # before RobotsTxtMiddleware (100): a skipped article costs nothing at all
     "harvester.incremental.IncrementalMiddleware": 50,
+    # Scrapy's meta-refresh redirects, reading the first 4,096 characters without decoding the
+    # whole page on the event loop
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "harvester.meta_refresh.MetaRefresh": 580,
 }
 # Set to a path (``%(name)s`` = spider name) to get the crawl stats as JSON at the end of a crawl.
 HARVESTER_STATS_FILE = None
