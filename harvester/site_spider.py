@@ -576,12 +576,14 @@ class _ShutdownWatch:
     """Notices a stop request (Ctrl-C, SIGTERM, ``CloseSpider``) within ``interval`` seconds and
     stops waiting for pages still being extracted, so that a shutdown never waits on them."""
 
-    def __init__(self, spider: SiteSpider, interval: float = 0.25) -> None:
+    def __init__(self, spider: SiteSpider, interval: float = 0.25, clock: Any = None) -> None:
         from twisted.internet import task
 
         self.spider = spider
         self._started = False  # the engine was seen running
         self._call = task.LoopingCall(self._check)
+        if clock is not None:  # a test's clock
+            self._call.clock = clock
         self._call.start(interval, now=False)
 
     def _check(self) -> None:
