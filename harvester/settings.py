@@ -6,8 +6,6 @@ throttled per host and every request times out.
 
 import os
 
-from scrapy.settings import default_settings as _scrapy_defaults
-
 BOT_NAME = "harvester"
 
 SPIDER_MODULES = ["spiders"]
@@ -107,14 +105,6 @@ HARVESTER_FRONTIER_URL = None
 REMOTE_CONTROL_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 
-# Scrapy's default extensions with its RemoteControl in a wrapper that imports it (and aiohttp, 0.15 s
-# of CPU per process) only when REMOTE_CONTROL_ENABLED turns it on: Scrapy imports every extension
-# named in EXTENSIONS, even one set to None, so the base list is where it can be left out.
-EXTENSIONS_BASE = {
-    **{path: order for path, order in _scrapy_defaults.EXTENSIONS_BASE.items()
-       if path != "scrapy.extensions.remote_control.RemoteControl"},
-    "harvester.consoles.LazyRemoteControl": 0,
-}
 EXTENSIONS = {
     "harvester.stats_file.StatsFile": 500,
     "harvester.progress.Progress": 510,
