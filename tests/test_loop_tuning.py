@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 from types import SimpleNamespace
 
@@ -11,7 +12,7 @@ from twisted.internet.task import Clock
 from harvester import gc_tuning
 from harvester.gc_tuning import GcTuning
 from harvester.site_spider import _ShutdownWatch
-from harvester.workers import ExtractionPool
+from harvester.workers import WORKER_GC_THRESHOLD, ExtractionPool
 
 
 class _Spider:
@@ -56,3 +57,18 @@ def test_gc_tuning_is_set_while_a_crawl_runs_and_undone_after() -> None:
         gc_tuning._running = 0
         gc.unfreeze()
         gc.set_threshold(*before)
+
+
+def _gc_state() -> tuple[int, int]:
+    return gc.get_threshold()[0], gc.get_freeze_count()
+
+
+def test_extraction_workers_keep_the_collector_off_the_extractor() -> None:
+    pool = ExtractionPool(2, 30.0, 0)
+    pool.start()
+    try:
+        threshold, frozen = asyncio.run(pool.run(_gc_state))
+    finally:
+        pool.close()
+    assert threshold == WORKER_GC_THRESHOLD
+    assert frozen > 10_000  # the extractor's modules, imported before the first page
