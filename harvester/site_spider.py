@@ -576,15 +576,24 @@ class _ShutdownWatch:
     """Notices a stop request (Ctrl-C, SIGTERM, ``CloseSpider``) within ``interval`` seconds and
     stops waiting for pages still being extracted, so that a shutdown never waits on them."""
 
-    def __init__(self, spider: SiteSpider, interval: float = 0.25) -> None:
+    def __init__(self, spider: SiteSpider, interval: float = 0.25, clock: Any = None) -> None:
         from twisted.internet import task
 
         self.spider = spider
+        self._started = False  # the engine was seen running
         self._call = task.LoopingCall(self._check)
+        if clock is not None:  # a test's clock
+            self._call.clock = clock
         self._call.start(interval, now=False)
 
     def _check(self) -> None:
         engine = self.spider.crawler.engine
+        if not self._started:
+            # engine_started handlers run before the engine counts as running: a tick in between
+            # (a slow handler, a loaded machine) is not a stop
+            if engine is not None and engine.running:
+                self._started = True
+            return
         slot = getattr(engine, "_slot", None) if engine is not None else None
         stopping = engine is None or not engine.running or (slot is not None and slot.closing is not None)
         if stopping:

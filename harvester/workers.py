@@ -22,6 +22,7 @@ whatever is being extracted.
 from __future__ import annotations
 
 import asyncio
+import gc
 import hashlib
 import logging
 import multiprocessing
@@ -112,13 +113,21 @@ def _guarded(function: Callable[..., T], *args: Any) -> T | ExtractFailure:
         return ExtractFailure(EXTRACT_ERROR, f"{type(exc).__name__}: {exc}"[:500])
 
 
+WORKER_GC_THRESHOLD = 10_000
+"""A worker's young generation is collected every this many allocations (Python's 700 cost about 3%
+of the extraction's CPU, finding almost nothing to free)."""
+
+
 def _init_worker(memory_mb: int) -> None:
     """Worker set-up: leave signals to the parent, load the extractor now (the first page must not
-    pay for the imports out of its time budget), cap the address space."""
+    pay for the imports out of its time budget), cap the address space, and keep the garbage
+    collector off the extractor's own objects (frozen: shared with the fork server, never traversed)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     import harvester.extraction.pipeline  # noqa: F401 - trafilatura, lxml, language models
     import harvester.discovery  # noqa: F401
+    gc.freeze()
+    gc.set_threshold(WORKER_GC_THRESHOLD, *gc.get_threshold()[1:])
     if memory_mb > 0:
         limit = memory_mb * 1024 * 1024
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
