@@ -8,13 +8,16 @@ A mirror is a folder whose files sit at the real site's URL paths:
 
 It answers ``GET`` and ``HEAD`` only, binds to 127.0.0.1, and answers conditional requests
 (``If-None-Match`` with the file's ETag, ``If-Modified-Since`` with its mtime) with 304, as real
-sites do, so incremental re-crawls can be tested.
+sites do, so incremental re-crawls can be tested. It speaks HTTP/1.1 and keeps connections open
+between requests, as real sites do (a new connection per page would make the crawl's own cost per
+page look larger than it is); stopping the server closes them all.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import socket
 import threading
 from collections.abc import Iterator
 from http import HTTPStatus
@@ -71,6 +74,19 @@ def content_type(file: Path, body: bytes) -> str:
 def _handler_for(root: Path) -> type[BaseHTTPRequestHandler]:
     class MirrorHandler(BaseHTTPRequestHandler):
         server_version = "harvester-mirror/1"
+        protocol_version = "HTTP/1.1"  # keep-alive: every answer says its length (304 has no body)
+
+        def setup(self) -> None:
+            super().setup()
+            track = getattr(self.server, "connections", None)
+            if track is not None:
+                track.add(self.connection)
+
+        def finish(self) -> None:
+            track = getattr(self.server, "connections", None)
+            if track is not None:
+                track.discard(self.connection)
+            super().finish()
 
         def do_GET(self) -> None:  # noqa: N802 (http.server naming)
             self._serve(with_body=True)
@@ -130,6 +146,7 @@ def serve_mirror(root: Path, port: int = 0) -> Iterator[str]:
     """Serve ``root`` on 127.0.0.1 in a background thread; yields the base URL."""
     server = ThreadingHTTPServer(("127.0.0.1", port), _handler_for(Path(root)))
     server.daemon_threads = True
+    server.connections = set()  # type: ignore[attr-defined]  # open keep-alive connections
     thread = threading.Thread(target=server.serve_forever, name=f"mirror:{root}", daemon=True)
     thread.start()
     try:
@@ -138,4 +155,13 @@ def serve_mirror(root: Path, port: int = 0) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+        close_connections(server)
         thread.join(timeout=5)
+
+
+def close_connections(server: ThreadingHTTPServer) -> None:
+    """End the kept-alive connections of a stopped server: its clients see it gone, as they would
+    a real server's, instead of being answered by the threads still holding their connections."""
+    for connection in list(getattr(server, "connections", ())):
+        with contextlib.suppress(OSError):
+            connection.shutdown(socket.SHUT_RDWR)

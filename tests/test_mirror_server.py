@@ -61,3 +61,30 @@ def test_conditional_requests_get_304_until_the_file_changes(site: Path) -> None
         (site / "post" / "index.html").write_text("<html><body>changed</body></html>", encoding="utf-8")
         status, _, body = get(base + "/post/", {"If-None-Match": etag})
         assert (status, body) == (200, b"<html><body>changed</body></html>")
+
+
+def test_one_connection_serves_many_requests_and_stopping_the_server_closes_it(site: Path) -> None:
+    import http.client
+
+    with serve_mirror(site) as base:
+        host, port = base.removeprefix("http://").split(":")
+        conn = http.client.HTTPConnection(host, int(port), timeout=10)
+        for path in ("/post/", "/robots.txt", "/nothing-here", "/feed/"):
+            conn.request("GET", path)
+            response = conn.getresponse()
+            response.read()
+            assert response.status in (200, 404)
+            assert response.version == 11 and not response.will_close  # kept alive
+        conn.request("HEAD", "/post/")
+        head = conn.getresponse()
+        assert head.read() == b"" and int(head.headers["Content-Length"]) > 0
+        conn.request("GET", "/post/", headers={"If-None-Match": get(base + "/post/")[1]["ETag"]})
+        not_modified = conn.getresponse()
+        assert not_modified.status == 304 and not_modified.read() == b""
+        conn.request("GET", "/post/")  # the same connection still works after a 304
+        assert conn.getresponse().read() == b"<html><body>post</body></html>"
+    # the server is gone: the kept connection does not answer any more
+    with pytest.raises((ConnectionError, http.client.HTTPException, OSError)):
+        conn.request("GET", "/post/")
+        conn.getresponse().read()
+    conn.close()
