@@ -52,6 +52,12 @@ EXTRACT_INTERRUPTED = "extract_interrupted"
 EXTRACT_ERROR = "extract_error"
 
 
+RAW_ZLIB_LEVEL = 3
+"""zlib level of the raw page archive (as ``harvester.db.rawpages.compress``): on the dev set's pages
+(320 kB on average) 3.1 ms a page against 7.0 ms at level 6, for 12% more bytes (21.1% of the page
+against 18.8%); the extraction itself takes about 30 ms."""
+
+
 @dataclass(frozen=True)
 class PageJob:
     """One fetched page to extract: the bytes as received and what is needed to decode them."""
@@ -95,7 +101,7 @@ def run_job(job: PageJob) -> Extracted:
     return Extracted(
         result=result,
         body_sha256=hashlib.sha256(job.body).hexdigest(),
-        raw_zlib=zlib.compress(job.body, 6),
+        raw_zlib=zlib.compress(job.body, RAW_ZLIB_LEVEL),
         seconds=time.perf_counter() - started,
     )
 

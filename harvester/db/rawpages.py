@@ -59,7 +59,9 @@ class StoredPage:
 
 
 def compress(body: bytes) -> bytes:
-    return zlib.compress(body, 6)
+    """The archive's compression of a page; the extraction workers compress at the same level
+    (``harvester.workers.RAW_ZLIB_LEVEL``: 3, a third of level 6's CPU for 12% more bytes)."""
+    return zlib.compress(body, 3)
 
 
 def decompress(data: bytes, compression: str) -> bytes:
