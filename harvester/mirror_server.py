@@ -82,6 +82,12 @@ def _handler_for(root: Path) -> type[BaseHTTPRequestHandler]:
             if track is not None:
                 track.add(self.connection)
 
+        def handle(self) -> None:
+            try:
+                super().handle()
+            except (ConnectionError, TimeoutError):
+                pass  # the client went away (or the server stopped) between two requests: nothing to answer
+
         def finish(self) -> None:
             track = getattr(self.server, "connections", None)
             if track is not None:
