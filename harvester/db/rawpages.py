@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -13,8 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from harvester.db.tables import RAW_PAGES
-
-COMPRESSION = "zlib"
+from harvester.rawcodec import COMPRESSION, compress, decompress
 
 
 @dataclass(frozen=True)
@@ -56,18 +54,6 @@ class StoredPage:
     status: int
     headers: dict[str, str]
     body: bytes
-
-
-def compress(body: bytes) -> bytes:
-    """The archive's compression of a page; the extraction workers compress at the same level
-    (``harvester.workers.RAW_ZLIB_LEVEL``: 3, a third of level 6's CPU for 12% more bytes)."""
-    return zlib.compress(body, 3)
-
-
-def decompress(data: bytes, compression: str) -> bytes:
-    if compression != COMPRESSION:
-        raise ValueError(f"unknown raw page compression {compression!r}")
-    return zlib.decompress(data)
 
 
 def insert_raw_page(
