@@ -94,6 +94,17 @@ class Outcomes:
             by_rule=by_rule,
         )
 
+    @staticmethod
+    def failed_by_reason(counts: Mapping[tuple[str, str], int]) -> dict[str, int]:
+        """What ``failed`` counts, by reason: errors other than a rule's, and ``invalid:<fields>``."""
+        failed: dict[str, int] = {}
+        for (outcome, reason), n in counts.items():
+            key = reason if outcome == "error" and reason not in RULE_REASONS else (
+                f"invalid:{reason}" if outcome == "invalid" else None)
+            if key is not None:
+                failed[key] = failed.get(key, 0) + n
+        return failed
+
     def __add__(self, other: Outcomes) -> Outcomes:
         return Outcomes(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
 

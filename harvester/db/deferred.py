@@ -28,9 +28,6 @@ class DeferredRows:
         queue = self._tables.setdefault(table, [])
         queue.extend((statement, row) for row in rows)
 
-    def __len__(self) -> int:
-        return sum(len(rows) for rows in self._tables.values())
-
     def flush(self, conn: Connection) -> None:
         """Execute everything gathered (table by table, in the order it was added), then forget it."""
         tables, self._tables = self._tables, {}

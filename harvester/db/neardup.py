@@ -107,7 +107,11 @@ def band_buckets(minhash: np.ndarray) -> list[tuple[int, str]]:
 
 def similarity(a: bytes, b: bytes) -> float:
     """Estimated Jaccard similarity of two encoded signatures: the share of equal values."""
-    return float(np.count_nonzero(decode(a) == decode(b))) / NUM_PERM
+    return _similarity(decode(a), decode(b))
+
+
+def _similarity(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.count_nonzero(a == b)) / NUM_PERM
 
 
 def assign_cluster(conn: Connection, article_id: int, body_text: str, *, new: bool = False) -> int:
@@ -121,12 +125,11 @@ def assign_cluster(conn: Connection, article_id: int, body_text: str, *, new: bo
     minhash = signature(body_text)
     encoded = encode(minhash)
     _replace_signature(conn, article_id, encoded, band_buckets(minhash), new=new)
-    mine = decode(encoded)
     # the clusters of the near-duplicates (an article not clustered yet counts as its own)
     clusters = {
         other if cluster is None else cluster
         for other, other_encoded, cluster in _candidates(conn, article_id)
-        if float(np.count_nonzero(mine == decode(other_encoded))) / NUM_PERM >= THRESHOLD  # ``similarity``
+        if _similarity(minhash, decode(other_encoded)) >= THRESHOLD
     }
     if not clusters:
         conn.execute(_SET_OWN_CLUSTER, {"b_id": article_id, "cluster_id": article_id})

@@ -11,7 +11,6 @@ import socket
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection, Engine
@@ -21,7 +20,7 @@ from harvester.db.engine import reading, writing
 from harvester.db.store import site_id
 from harvester.db.tables import CRAWL_RUNS, FETCH_LOG
 from harvester.db.urlstate import Validators
-from harvester.outcomes import RULE_REASONS, Outcomes
+from harvester.outcomes import Outcomes
 
 #: fetch_log.outcome values
 STORED, UNCHANGED, NOT_ARTICLE, INVALID, ERROR = "stored", "unchanged", "not_article", "invalid", "error"
@@ -149,9 +148,8 @@ def log_not_fetched(
 ) -> None:
     """One ``skipped`` row per URL the run decided not to fetch (bulk insert; with ``deferred``:
     gathered there, for the caller to insert at the end of its transaction)."""
-    rows: list[dict[str, Any]] = [
-        {"run_id": run_id, "url": url, "fetched_at": at, "status_code": None, "bytes": 0,
-         "outcome": SKIPPED_BY_RULE, "reason": reason, "detail": None, "article_id": None} for url in urls]
+    rows = [fetch_log_row(run_id, url=url, fetched_at=at, outcome=SKIPPED_BY_RULE, reason=reason, status=None, size=0)
+            for url in urls]
     if deferred is not None:
         deferred.extend(FETCH_LOG.name, _INSERT_FETCH_LOG, rows)
         return
@@ -257,10 +255,7 @@ def run_counts(conn: Connection, run_id: int) -> dict[str, object]:
     counts = {(outcome, reason or ""): int(count) for outcome, reason, count in rows}
     outcomes = Outcomes.of_fetch_log(0, counts)
     non_articles = {reason: n for (outcome, reason), n in counts.items() if outcome == NOT_ARTICLE}
-    errors = {reason: n for (outcome, reason), n in counts.items() if outcome == ERROR and reason not in RULE_REASONS}
-    for (outcome, reason), n in counts.items():
-        if outcome == INVALID:
-            errors[f"invalid:{reason}"] = errors.get(f"invalid:{reason}", 0) + n
+    errors = Outcomes.failed_by_reason(counts)
     return {
         "articles_new": outcomes.new,
         "articles_changed": outcomes.changed,

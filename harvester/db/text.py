@@ -41,11 +41,7 @@ def content_hash(title: str, paragraphs: Iterable[str]) -> str:
     The title, then each paragraph, each followed by a unit separator (U+001F): no two
     different (title, body) pairs hash the same input.
     """
-    digest = hashlib.sha256()
-    for part in [normalise(title), *normalise_paragraphs(paragraphs)]:
-        digest.update(part.encode("utf-8"))
-        digest.update(b"\x1f")
-    return digest.hexdigest()
+    return hash_normalised(normalise(title), normalise_paragraphs(paragraphs))
 
 
 def canonical_article_url(url: str) -> str:
