@@ -144,10 +144,11 @@ def is_hidden(el: HtmlElement) -> bool:
 
 
 def _glued_lead(h1: HtmlElement) -> HtmlElement | None:
-    """A first child that opens the h1 and runs into the text after it without a space
-    (``<h1><span>Nationale Demo</span>Der 9. Juli naht …</h1>``): a kicker that a style sheet puts
-    on a line of its own, whatever its class. Kept together, its words would merge with the
-    headline's ("DemoDer")."""
+    """A first child that opens the h1 and runs into the text after it without a space, a lower-case
+    letter meeting a capital (``<h1><span>Nationale Demo</span>Der 9. Juli naht …</h1>``): a kicker
+    that a style sheet puts on a line of its own, whatever its class. Kept together, its words would
+    merge with the headline's ("DemoDer"). A word split over elements (a drop cap "D|er", a link
+    "Trump|s", "Bundes|liga") has no such case change and stays."""
     if (h1.text or "").strip():
         return None
     first = next((child for child in h1 if isinstance(child.tag, str)), None)
@@ -156,7 +157,7 @@ def _glued_lead(h1: HtmlElement) -> HtmlElement | None:
     lead, tail = first.text_content(), first.tail or ""
     if not lead.strip() or not tail.strip():
         return None
-    return first if lead[-1:].isalnum() and tail[:1].isalnum() else None
+    return first if lead[-1:].islower() and tail[:1].isupper() else None
 
 
 def headline_text(h1: HtmlElement) -> str:
