@@ -3,6 +3,7 @@ rule (the element after the title with the most paragraph text), then trafilatur
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +19,8 @@ from harvester.extraction.pagetext import PageText
 from harvester.extraction.rules import SiteRules
 from harvester.extraction.select import is_inside, select_all
 from harvester.extraction.textrules import RuleOutcome, apply_text_rules
+
+log = logging.getLogger(__name__)
 
 GENERIC_BODY_SELECTORS: tuple[str, ...] = (
     "[itemprop=articleBody]",
@@ -173,13 +176,13 @@ def _trafilatura(page: HtmlElement | str, fast: bool, raw: Any = None) -> Any:
 
     ``raw``: the page's pruned copy that the passes over one page share (``trafpass.RawTree``);
     with it trafilatura's cascade runs without the copies it makes for other callers."""
-    if raw is not None:
+    if raw is not None and not FAVOR_PRECISION:  # trafpass follows the balanced focus only
         from harvester.extraction import trafpass
 
         try:
-            return trafpass.run(raw, fast=fast, precision=FAVOR_PRECISION)
-        except Exception:  # noqa: BLE001 - the fallback must never crash extraction
-            return None
+            return trafpass.run(raw, fast=fast)
+        except Exception:  # noqa: BLE001 - trafilatura's own bare_extraction below then tries
+            log.warning("trafpass failed on a page; bare_extraction instead", exc_info=True)
     from trafilatura import bare_extraction  # heavy import: only on the generic path
 
     # Without ``url`` trafilatura leaves link targets as written instead of resolving every link

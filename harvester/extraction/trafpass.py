@@ -179,20 +179,16 @@ _DELETED_TAGS = ("aside", "fencedframe", "footer", "script", "style", "svg", "te
 """What ``BASIC_CLEAN_XPATH`` deletes by tag alone."""
 
 
-_OPTIONS: dict[tuple[bool, bool], Any] = {}
+@lru_cache(maxsize=2)
+def _options(fast: bool) -> Any:
+    """trafilatura's options (balanced focus: ``favor_precision`` is not followed here; its raw-tree
+    prune differs on forum pages)."""
+    from trafilatura.settings import Extractor
+
+    return Extractor(output_format="xml", fast=fast, comments=False, links=True, tables=True)
 
 
-def _options(fast: bool, precision: bool) -> Any:
-    options = _OPTIONS.get((fast, precision))
-    if options is None:
-        from trafilatura.settings import Extractor
-
-        options = Extractor(output_format="xml", fast=fast, precision=precision, comments=False,
-                            links=True, tables=True)
-        _OPTIONS[(fast, precision)] = options
-    return options
-
-
+@lru_cache(maxsize=1)
 def mirrored() -> bool:
     """True when the installed trafilatura is the release this module follows."""
     import trafilatura
@@ -269,11 +265,10 @@ def _sequence(raw: RawTree, options: Any) -> tuple[Any, str]:
         ESCALATION_MAX_LENGTH,
         ESCALATION_PAGE_SHARE,
         LOGGER,
+        _extract_and_compare,
     )
     from trafilatura.external import compare_extraction, justext_rescue
-    from trafilatura.htmlprocessing import convert_tags, prune_unwanted_nodes, tree_cleaning
-    from trafilatura.main_extractor import extract_content
-    from trafilatura.xpaths import REMOVE_COMMENTS_XPATH
+    from trafilatura.htmlprocessing import convert_tags, tree_cleaning
 
     def below_share_of_page_measure(length: int) -> bool:
         """``length < ESCALATION_PAGE_SHARE * len(html2txt(tree))``, measuring only when the bound
@@ -294,13 +289,7 @@ def _sequence(raw: RawTree, options: Any) -> tuple[Any, str]:
         # comparison, which also reads the raw tree; without it (fast) the raw tree is cleaned in place
         cleaned = tree_cleaning(raw.take() if opts.fast else copy(raw.tree), opts)
         backup = None if opts.fast else copy(cleaned)
-        cleaned = convert_tags(cleaned, opts, None)
-        if opts.focus == "precision" and not raw.is_forum:
-            cleaned = prune_unwanted_nodes(cleaned, REMOVE_COMMENTS_XPATH)
-        body, text = extract_content(cleaned, opts)
-        if not opts.fast:
-            body, text = compare_extraction(backup, copy(raw.tree), body, text, opts)
-        return body, text
+        return _extract_and_compare(convert_tags(cleaned, opts, None), backup, raw.tree, opts)
 
     shared = raw.teaser_free and not options.max_tree_size  # run() may strip a shared body
     if not options.fast and shared and options.focus in raw.stage_one:
@@ -342,9 +331,9 @@ def _sequence(raw: RawTree, options: Any) -> tuple[Any, str]:
     return postbody, temp_text
 
 
-def run(raw: RawTree, fast: bool, precision: bool = False) -> Extracted | None:
+def run(raw: RawTree, fast: bool) -> Extracted | None:
     """trafilatura's body for the page ``raw`` was made from; None where ``bare_extraction`` returns None."""
-    options = _options(fast, precision)
+    options = _options(fast)
     postbody, temp_text = _sequence(raw, options)
     if options.max_tree_size:
         if len(postbody) > options.max_tree_size:
