@@ -15,7 +15,7 @@ from harvester.extraction.normalize import count_words, normalize_text
 from harvester.extraction.pagetext import PageText
 from harvester.extraction.select import class_tokens, text_of
 from harvester.extraction.textrules import search_key
-from harvester.extraction.titles import first_heading, page_title
+from harvester.extraction.titles import title_and_heading
 
 SOFT_404 = re.compile(
     r"\b404\b|\bpage not found\b|\bnot found\b|\bnothing (?:was )?found\b|"
@@ -34,8 +34,7 @@ HEADLINE_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 def soft_404_reason(root: HtmlElement, meta: PageMeta) -> str | None:
     """A reason when the page's h1 or <title> says "not found", else None."""
-    h1 = first_heading(meta.headings if meta.headings is not None else list(root.iter("h1")))
-    title = meta.page_title if meta.page_title is not None else page_title(root)
+    title, h1 = title_and_heading(root, meta)
     for label, text in (("h1", h1), ("title", title)):
         if text and len(text.split()) <= MAX_404_TITLE_WORDS and SOFT_404.search(text):
             return f"soft 404: {label} says {text!r}"
@@ -229,10 +228,7 @@ WALL_MARKUP = re.compile(
 
 
 def _wall_title(root: HtmlElement, meta: PageMeta | None) -> str | None:
-    if meta is not None and meta.headings is not None and meta.page_title is not None:
-        title, h1 = meta.page_title, first_heading(meta.headings)
-    else:
-        title, h1 = page_title(root), first_heading(list(root.iter("h1")))
+    title, h1 = title_and_heading(root, meta)
     for label, text in (("title", title), ("h1", h1)):
         if text and len(text.split()) <= MAX_WALL_TITLE_WORDS and WALL_TITLE.match(text):
             return f"{label} says {text!r}"

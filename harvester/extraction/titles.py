@@ -211,6 +211,14 @@ def first_heading(headings: list[HtmlElement]) -> str:
     return next((text for text in (text_of(h) for h in headings) if text), "")
 
 
+def title_and_heading(root: HtmlElement, meta: PageMeta | None) -> tuple[str, str]:
+    """The page's <title> and first h1 text, as ``read_metadata`` found them (read from the page
+    when ``meta`` does not hold them)."""
+    title = meta.page_title if meta is not None and meta.page_title is not None else page_title(root)
+    headings = meta.headings if meta is not None and meta.headings is not None else list(root.iter("h1"))
+    return title, first_heading(headings)
+
+
 def _pick_h1(root: HtmlElement, site_names: tuple[str, ...], hints: list[str],
              headings: list[HtmlElement] | None = None) -> HtmlElement | None:
     """The title h1: inside article/main first, never a site-name logo nor a visually hidden
