@@ -5,8 +5,8 @@ RemoteControl's module imports aiohttp (about a quarter of a CPU second) and Tel
 Twisted Conch, for consoles that ``REMOTE_CONTROL_ENABLED = False`` / ``TELNETCONSOLE_ENABLED =
 False`` (this project's defaults) keep closed anyway. Setting an extension to ``None`` does not
 help: Scrapy imports every key of ``EXTENSIONS_BASE`` and ``EXTENSIONS`` to merge them. This add-on
-takes a disabled console out of ``EXTENSIONS_BASE`` so that its module is never imported; ``-s REMOTE_CONTROL_ENABLED=True`` (or
-``TELNETCONSOLE_ENABLED``) brings it back as usual.
+takes a disabled console out of ``EXTENSIONS_BASE`` so that its module is never imported;
+``-s REMOTE_CONTROL_ENABLED=True`` (or ``TELNETCONSOLE_ENABLED``) brings it back as usual.
 """
 
 from __future__ import annotations

@@ -76,11 +76,11 @@ def _handler_for(root: Path) -> type[BaseHTTPRequestHandler]:
         server_version = "harvester-mirror/1"
         protocol_version = "HTTP/1.1"  # keep-alive: every answer says its length (304 has no body)
 
+        server: MirrorServer
+
         def setup(self) -> None:
             super().setup()
-            track = getattr(self.server, "connections", None)
-            if track is not None:
-                track.add(self.connection)
+            self.server.connections.add(self.connection)
 
         def handle(self) -> None:
             try:
@@ -89,9 +89,7 @@ def _handler_for(root: Path) -> type[BaseHTTPRequestHandler]:
                 pass  # the client went away (or the server stopped) between two requests: nothing to answer
 
         def finish(self) -> None:
-            track = getattr(self.server, "connections", None)
-            if track is not None:
-                track.discard(self.connection)
+            self.server.connections.discard(self.connection)
             super().finish()
 
         def do_GET(self) -> None:  # noqa: N802 (http.server naming)
@@ -147,12 +145,27 @@ def _handler_for(root: Path) -> type[BaseHTTPRequestHandler]:
     return MirrorHandler
 
 
+class MirrorServer(ThreadingHTTPServer):
+    """A threading HTTP server that knows its open (kept-alive) connections, to end them when it stops."""
+
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
+        super().__init__(address, handler)
+        self.connections: set[socket.socket] = set()
+
+    def close_connections(self) -> None:
+        """End the kept-alive connections of the stopped server: its clients see it gone, as they
+        would a real server's, instead of being answered by the threads still holding them."""
+        for connection in list(self.connections):
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+
+
 @contextlib.contextmanager
 def serve_mirror(root: Path, port: int = 0) -> Iterator[str]:
     """Serve ``root`` on 127.0.0.1 in a background thread; yields the base URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", port), _handler_for(Path(root)))
-    server.daemon_threads = True
-    server.connections = set()  # type: ignore[attr-defined]  # open keep-alive connections
+    server = MirrorServer(("127.0.0.1", port), _handler_for(Path(root)))
     thread = threading.Thread(target=server.serve_forever, name=f"mirror:{root}", daemon=True)
     thread.start()
     try:
@@ -161,13 +174,5 @@ def serve_mirror(root: Path, port: int = 0) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
-        close_connections(server)
+        server.close_connections()
         thread.join(timeout=5)
-
-
-def close_connections(server: ThreadingHTTPServer) -> None:
-    """End the kept-alive connections of a stopped server: its clients see it gone, as they would
-    a real server's, instead of being answered by the threads still holding their connections."""
-    for connection in list(getattr(server, "connections", ())):
-        with contextlib.suppress(OSError):
-            connection.shutdown(socket.SHUT_RDWR)
