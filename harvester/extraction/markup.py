@@ -43,8 +43,9 @@ _TESTS = frozenset({"=", "~=", "*=", "^=", "$=", "|=", "exists"})
 def _attribute_tests(selector: str) -> tuple[tuple[str, str, str], ...]:
     """The attribute tests (class names as ``class ~= name``) that elements of the page must pass
     for ``selector`` to match anything: each names a value that some element must have written in
-    that attribute. None for a selector that is not a plain chain of element, class and attribute
-    tests (a negation, for one, holds no necessary value; nor does a group "a, b")."""
+    that attribute. None (``()``: the selector may match any page) for one that is not a plain chain
+    of element, class and attribute tests (a negation, for one, holds no necessary value; nor does a
+    group "a, b")."""
     try:
         parsed = parse(selector)
     except SelectorError:
