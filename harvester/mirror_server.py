@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import socket
+import sys
 import threading
 from collections.abc import Iterator
 from http import HTTPStatus
@@ -154,6 +155,11 @@ class MirrorServer(ThreadingHTTPServer):
         super().__init__(address, handler)
         self.connections: set[socket.socket] = set()
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client gone mid-answer (a crawl killed or stopped) is expected, not worth a traceback."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
+
     def close_connections(self) -> None:
         """End the kept-alive connections of the stopped server: its clients see it gone, as they
         would a real server's, instead of being answered by the threads still holding them."""
@@ -165,12 +171,20 @@ class MirrorServer(ThreadingHTTPServer):
 @contextlib.contextmanager
 def serve_mirror(root: Path, port: int = 0) -> Iterator[str]:
     """Serve ``root`` on 127.0.0.1 in a background thread; yields the base URL."""
-    server = MirrorServer(("127.0.0.1", port), _handler_for(Path(root)))
-    thread = threading.Thread(target=server.serve_forever, name=f"mirror:{root}", daemon=True)
-    thread.start()
-    try:
+    with serve(_handler_for(Path(root)), port, name=f"mirror:{root}") as server:
         host, bound_port = server.server_address[:2]
         yield f"http://{host}:{bound_port}"
+
+
+@contextlib.contextmanager
+def serve(handler: type[BaseHTTPRequestHandler], port: int = 0, name: str = "mirror") -> Iterator[MirrorServer]:
+    """A ``MirrorServer`` with ``handler`` (the mirror's, or a test's variant of it) on 127.0.0.1,
+    in a background thread; stopping it ends its kept-alive connections too."""
+    server = MirrorServer(("127.0.0.1", port), handler)
+    thread = threading.Thread(target=server.serve_forever, name=name, daemon=True)
+    thread.start()
+    try:
+        yield server
     finally:
         server.shutdown()
         server.server_close()

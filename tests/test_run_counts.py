@@ -13,12 +13,10 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -27,7 +25,7 @@ from sqlalchemy.engine import Engine
 
 from harvester.db import make_engine
 from harvester.db.testing import backends, empty_database_url
-from harvester.mirror_server import _handler_for, bundled_mirror, resolve_path, serve_mirror
+from harvester.mirror_server import _handler_for, bundled_mirror, resolve_path, serve, serve_mirror
 from harvester.outcomes import OUTCOMES
 from harvester.recipes import recipes
 from tests.goldens import ORIGINS, Golden, mirror_goldens
@@ -212,15 +210,8 @@ def serve_with_redirect(root: Path, old: str, new: str) -> Iterator[str]:
                 return
             super().do_GET()
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Redirecting)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serve(Redirecting) as server:
         yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_urls_not_fetched_by_rule_and_a_bad_sitemap_agree_too(tmp_path: Path) -> None:

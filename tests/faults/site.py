@@ -19,10 +19,9 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
-from harvester.mirror_server import _handler_for
+from harvester.mirror_server import _handler_for, serve
 from tests.generic_sites import article_html, rss, urlset, write
 
 #: Enough articles for the issue's "site of >= 250 articles".
@@ -118,17 +117,6 @@ class Served:
             return False
 
 
-class _QuietServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        """A crawl killed mid-response leaves a broken pipe: expected here, not worth a traceback."""
-        import sys
-
-        if not isinstance(sys.exc_info()[1], ConnectionError):
-            super().handle_error(request, client_address)  # type: ignore[arg-type]
-
-
 @contextlib.contextmanager
 def serve_site(root: Path, delay: float = 0.03) -> Iterator[Served]:
     """Serve ``root`` on 127.0.0.1 (a port of the OS's choosing); each article answer waits
@@ -143,14 +131,7 @@ def serve_site(root: Path, delay: float = 0.03) -> Iterator[Served]:
                 time.sleep(served.delay)
             super()._serve(with_body)
 
-    server = _QuietServer(("127.0.0.1", 0), SlowHandler)
-    host, port = server.server_address[:2]
-    holder.append(Served(f"http://{host}:{port}", delay))
-    thread = threading.Thread(target=server.serve_forever, name=f"fault-site:{port}", daemon=True)
-    thread.start()
-    try:
+    with serve(SlowHandler, name="fault-site") as server:
+        host, port = server.server_address[:2]
+        holder.append(Served(f"http://{host}:{port}", delay))
         yield holder[0]
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
