@@ -289,7 +289,8 @@ def _sequence(raw: RawTree, options: Any) -> tuple[Any, str]:
         # comparison, which also reads the raw tree; without it (fast) the raw tree is cleaned in place
         cleaned = tree_cleaning(raw.take() if opts.fast else copy(raw.tree), opts)
         backup = None if opts.fast else copy(cleaned)
-        return _extract_and_compare(convert_tags(cleaned, opts, None), backup, raw.tree, opts)
+        # the raw tree only for the comparison: asking for it after a fast pass took it would copy it again
+        return _extract_and_compare(convert_tags(cleaned, opts, None), backup, None if opts.fast else raw.tree, opts)
 
     shared = raw.teaser_free and not options.max_tree_size  # run() may strip a shared body
     if not options.fast and shared and options.focus in raw.stage_one:
