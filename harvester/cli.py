@@ -136,9 +136,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "browse": cmd_browse,
     }
     from harvester.db import DatabaseUrlError, StoreUnavailable
+    from harvester.quick_exit import exit_after_cleanup
 
     try:
-        return handlers[args.command](args)
+        code = handlers[args.command](args)
+        if argv is None:  # the `harvester` command itself, not a caller in Python: the process ends here
+            exit_after_cleanup(code)
+        return code
     except (CommandError, StoreUnavailable, DatabaseUrlError) as exc:
         print(f"harvester: error: {exc}", file=sys.stderr)
         return 1

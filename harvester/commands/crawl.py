@@ -14,6 +14,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.spiderloader import get_spider_loader
 
 from harvester.db import StoreUnavailable, open_database, resolve_database_url
+from harvester.quick_exit import exit_after_cleanup
 
 
 class Command(ScrapyCrawl):
@@ -24,6 +25,7 @@ class Command(ScrapyCrawl):
             self.exitcode = 1
             return
         super().run(args, opts)
+        exit_after_cleanup(self.exitcode)  # the crawl is over and written: skip the interpreter's teardown
 
     def _problem(self, args: list[str]) -> str | None:
         """Why the crawl cannot start, or None (Scrapy's own usage errors are left to it)."""
