@@ -10,9 +10,9 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from harvester.db import ArticleStore, make_engine, upgrade
+from harvester.db import ArticleStore, make_engine
 from harvester.db.rawpages import RawResponse
-from harvester.db.testing import empty_database_url
+from harvester.db.testing import database_at_head_url
 from harvester.extraction import Article, extract
 from harvester.mirror_server import bundled_mirror, resolve_path
 from harvester.extraction.registry import site_rules
@@ -21,8 +21,7 @@ from tests.goldens import ORIGINS, Golden
 
 @contextmanager
 def fresh_store(backend: str, directory: Path) -> Iterator[ArticleStore]:
-    url = empty_database_url(backend, directory)
-    upgrade(url)
+    url = database_at_head_url(backend, directory)
     store = ArticleStore(make_engine(url))
     try:
         yield store

@@ -22,8 +22,8 @@ from scrapy import Request
 from harvester.cluster import codec
 from harvester.cluster.config import crawl_namespace, frontier_url, redact
 from harvester.cluster.frontier import Frontier
-from harvester.db import make_engine, upgrade
-from harvester.db.testing import POSTGRES_TEST_URL_ENV, empty_database_url
+from harvester.db import make_engine
+from harvester.db.testing import POSTGRES_TEST_URL_ENV, database_at_head_url, empty_database_url
 from spiders.news import NewsSpider
 from tests.cluster_site import ClusterSite, max_rate
 from tests.crawling import REPO_ROOT
@@ -234,8 +234,7 @@ def assert_polite(site: ClusterSite) -> None:
 
 @needs_postgres
 def test_three_workers_crawl_a_site_once_and_refuse_injected_entries(tmp_path: Path) -> None:
-    database = empty_database_url("postgresql", tmp_path)
-    upgrade(database)
+    database = database_at_head_url("postgresql", tmp_path)
     marker = tmp_path / "pickle-ran"
     with redis_server() as url, ClusterSite(520, small=True) as site:
         client = redis.Redis.from_url(url)
@@ -255,8 +254,7 @@ def test_three_workers_crawl_a_site_once_and_refuse_injected_entries(tmp_path: P
 
 @needs_postgres
 def test_a_worker_killed_mid_crawl_loses_nothing(tmp_path: Path) -> None:
-    database = empty_database_url("postgresql", tmp_path)
-    upgrade(database)
+    database = database_at_head_url("postgresql", tmp_path)
     engine = make_engine(database)
     # each page answers after 0.3 s, so the killed worker surely holds leased requests in flight
     with redis_server() as url, ClusterSite(500, latency=0.3, small=True) as site:
@@ -313,8 +311,7 @@ def test_queued_site_runs_are_validated() -> None:
 
 @needs_postgres
 def test_a_worker_serves_queued_site_runs_several_at_once(tmp_path: Path) -> None:
-    database = empty_database_url("postgresql", tmp_path)
-    upgrade(database)
+    database = database_at_head_url("postgresql", tmp_path)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HARVESTER_", "SCRAPY_"))}
     env["HARVESTER_DATABASE_URL"] = database
     with redis_server() as url, ClusterSite(20) as first, ClusterSite(20) as second:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from harvester.db.testing import sqlite_at_head
 from harvester.mirror_server import bundled_mirror, resolve_path, serve_mirror
 from tests.crawling import CrawlOutcome, scrapy_crawl
 from tests.goldens import ORIGINS, SITES, mirror_goldens, non_articles, seed_dump
@@ -70,7 +71,7 @@ def crawled(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     shutil.copytree(bundled_mirror(site), mirror)
     db_path = work / "harvest.db"
     with serve_mirror(mirror) as base_url:
-        outcome = scrapy_crawl(site, base_url, f"sqlite:///{db_path}", work / "run1")
+        outcome = scrapy_crawl(site, base_url, sqlite_at_head(db_path), work / "run1")
         yield Crawled(site, mirror, base_url, db_path, outcome)
 
 

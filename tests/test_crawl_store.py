@@ -21,7 +21,7 @@ from sqlalchemy.engine import Engine
 
 from harvester.db import make_engine
 from harvester.db.search import search
-from harvester.db.testing import backends, empty_database_url
+from harvester.db.testing import backends, database_at_head_url
 from harvester.mirror_server import bundled_mirror, resolve_path, serve_mirror
 from tests.crawling import CrawlOutcome, scrapy_crawl
 from tests.goldens import ORIGINS, SITES, mirror_goldens, non_articles
@@ -58,7 +58,7 @@ class Store:
 @pytest.fixture(scope="module", params=backends())
 def store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     work = tmp_path_factory.mktemp(f"store-{request.param}")
-    url = empty_database_url(request.param, work)
+    url = database_at_head_url(request.param, work)
     mirrors = {}
     for site in SITES:
         mirrors[site] = work / "mirrors" / site

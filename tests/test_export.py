@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from sqlalchemy.engine import Engine
 
-from harvester.db import EXPORT_FIELDS, ArticleStore, iter_articles, make_engine, upgrade
-from harvester.db.testing import backends, empty_database_url
+from harvester.db import EXPORT_FIELDS, ArticleStore, iter_articles, make_engine
+from harvester.db.testing import backends, database_at_head_url
 from harvester.export import write_export
 from harvester.extraction.model import Article
 
@@ -23,8 +23,7 @@ SEEN = datetime(2025, 3, 1, 8, 0, tzinfo=timezone.utc)
 
 @pytest.fixture(params=backends())
 def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    url = empty_database_url(request.param, tmp_path)
-    upgrade(url)
+    url = database_at_head_url(request.param, tmp_path)
     engine = make_engine(url)
     store = ArticleStore(engine)
     store.save(

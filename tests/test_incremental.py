@@ -16,7 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from harvester.db import make_engine
-from harvester.db.testing import backends, empty_database_url
+from harvester.db.testing import backends, database_at_head_url
 from harvester.db.urlstate import KnownUrl
 from harvester.incremental import Window, conditional_headers, recheck_outcome
 from harvester.mirror_server import bundled_mirror, resolve_path, serve_mirror
@@ -67,7 +67,7 @@ class Mirror:
 @pytest.fixture(scope="module", params=backends())
 def mirror(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Mirror]:
     work = tmp_path_factory.mktemp(f"incremental-{request.param}")
-    url = empty_database_url(request.param, work)
+    url = database_at_head_url(request.param, work)
     root = work / "mirror"
     shutil.copytree(bundled_mirror(SITE), root)
     engine = make_engine(url)

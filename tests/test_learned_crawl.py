@@ -13,6 +13,7 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
+from harvester.db.testing import sqlite_at_head
 from harvester.extraction.learned import block_key
 from harvester.mirror_server import serve_mirror
 from tests.boilerplate_site import BOX_HEADING, BOX_TEXT, DISCLAIMER, QUOTE, QUOTED_ARTICLES, BoilerplateSite
@@ -24,7 +25,7 @@ def test_generic_crawl_stores_no_learned_boilerplate_and_keeps_a_shared_quote(tm
     site.write(tmp_path / "site")
     db_path = tmp_path / "harvest.db"
     with serve_mirror(tmp_path / "site") as base_url:
-        outcome = scrapy_crawl("news", base_url, f"sqlite:///{db_path}", tmp_path / "run", site_arg=True)
+        outcome = scrapy_crawl("news", base_url, sqlite_at_head(db_path), tmp_path / "run", site_arg=True)
     assert outcome.returncode == 0, outcome.log[-3000:]
     with closing(sqlite3.connect(db_path)) as db:
         bodies = dict(db.execute("SELECT url, body_text || ' ' || body_html FROM articles"))

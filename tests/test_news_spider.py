@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from harvester.db.testing import sqlite_at_head
 from harvester.mirror_server import serve_mirror
 from tests.crawling import scrapy_crawl
 from tests.generic_sites import CHANNELS, GenericSite
@@ -25,7 +26,7 @@ def test_news_spider_finds_every_article_through_each_channel(channels: tuple[st
     site.write(tmp_path / "site")
     db_path = tmp_path / "harvest.db"
     with serve_mirror(tmp_path / "site") as base_url:
-        outcome = scrapy_crawl("news", base_url, f"sqlite:///{db_path}", tmp_path / "run", site_arg=True)
+        outcome = scrapy_crawl("news", base_url, sqlite_at_head(db_path), tmp_path / "run", site_arg=True)
     assert outcome.returncode == 0, outcome.log[-3000:]
     assert stored_urls(db_path) == {base_url + path for path in site.articles}
     assert outcome.stat("articles_extracted") == len(site.articles)
@@ -37,7 +38,7 @@ def test_since_skips_older_sitemap_entries(tmp_path: Path) -> None:
     db_path = tmp_path / "harvest.db"
     cutoff = sorted(site.dates.values())[2]  # keeps the two newest of four
     with serve_mirror(tmp_path / "site") as base_url:
-        outcome = scrapy_crawl("news", base_url, f"sqlite:///{db_path}", tmp_path / "run", "-a", f"since={cutoff}",
+        outcome = scrapy_crawl("news", base_url, sqlite_at_head(db_path), tmp_path / "run", "-a", f"since={cutoff}",
                                site_arg=True)
     assert outcome.returncode == 0, outcome.log[-3000:]
     expected = {base_url + p for p, d in site.dates.items() if d >= cutoff}

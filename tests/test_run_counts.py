@@ -24,7 +24,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from harvester.db import make_engine
-from harvester.db.testing import backends, empty_database_url
+from harvester.db.testing import backends, database_at_head_url
 from harvester.mirror_server import _handler_for, bundled_mirror, resolve_path, serve, serve_mirror
 from harvester.outcomes import OUTCOMES
 from harvester.recipes import recipes
@@ -124,7 +124,7 @@ def touch_bytes(root: Path, golden: Golden) -> None:
 @pytest.fixture(scope="module", params=backends())
 def crawls(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawls]:
     work = tmp_path_factory.mktemp(f"counts-{request.param}")
-    database = empty_database_url(request.param, work)
+    database = database_at_head_url(request.param, work)
     root = work / "mirror"
     shutil.copytree(bundled_mirror(SITE), root)
     engine = make_engine(database)

@@ -21,11 +21,10 @@ from harvester.db import (
     redact_url,
     resolve_database_url,
     site_summary,
-    upgrade,
 )
 from harvester.db.models import Article as ArticleRow
 from harvester.db.models import Site
-from harvester.db.testing import backends, empty_database_url
+from harvester.db.testing import backends, database_at_head_url
 from harvester.extraction.model import Article
 
 CET = timezone(timedelta(hours=1))
@@ -37,12 +36,11 @@ URL = "https://budapestpost.com/2025/03/01/parliament-votes/"
 
 @pytest.fixture(params=backends())
 def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    return empty_database_url(request.param, tmp_path)
+    return database_at_head_url(request.param, tmp_path)
 
 
 @pytest.fixture
 def engine(url: str) -> Iterator[Engine]:
-    upgrade(url)
     engine = make_engine(url)
     yield engine
     engine.dispose()
@@ -257,8 +255,7 @@ def test_duplicate_names_are_linked_once(store: ArticleStore, engine: Engine) ->
 def test_a_failed_save_leaves_nothing_half_written(tmp_path: Path) -> None:
     """A link insert that fails rolls back the article upsert of the same call (SQLite
     trigger as the failure: the store's own code is unchanged)."""
-    url = empty_database_url("sqlite", tmp_path)
-    upgrade(url)
+    url = database_at_head_url("sqlite", tmp_path)
     engine = make_engine(url)
     store = ArticleStore(engine)
     save(store, make_article(), T0)
