@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from harvester.extraction.model import Article
+from harvester.minhash import BodyFingerprint
 
 
 @dataclass
@@ -24,6 +25,7 @@ class ArticleItem:
     headers: dict[str, str] = field(default_factory=dict, repr=False)  # response headers (first value of each)
     body_sha256: str | None = None  # of raw_body (computed by the extraction worker)
     raw_zlib: bytes | None = field(default=None, repr=False)  # raw_body compressed for the raw page archive
+    fingerprint: BodyFingerprint | None = field(default=None, repr=False)  # the body's MinHash signature (worker)
 
 
 @dataclass

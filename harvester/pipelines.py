@@ -412,7 +412,7 @@ class StorePipeline:
                                   sha256=item.body_sha256)
             elif item.raw_body:
                 raw = RawResponse(item.raw_body, item.status, item.headers)
-            return FetchedArticle(item.site, item.article, item.fetched_url, item.fetched_at, raw)
+            return FetchedArticle(item.site, item.article, item.fetched_url, item.fetched_at, raw, item.fingerprint)
         return None
 
     def item_dropped(self, item: Any, response: Any, exception: BaseException, spider: Any) -> None:

@@ -488,6 +488,7 @@ class SiteSpider(scrapy.Spider):
                 headers=_headers(response),
                 body_sha256=extracted.body_sha256,
                 raw_zlib=extracted.raw_zlib,
+                fingerprint=extracted.fingerprint,
             )
             return
         self._count(f"non_article/{result.page_class.value}")

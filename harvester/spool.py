@@ -44,6 +44,7 @@ MAX_RECORD = 256 * 1024 * 1024
 _ALLOWED_MODULES = (
     "harvester.db.",
     "harvester.extraction.model",
+    "harvester.minhash",
     "harvester.spool",
     "datetime",
     "builtins",

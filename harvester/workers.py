@@ -40,7 +40,8 @@ from pebble import ProcessExpired, ProcessPool
 from w3lib.encoding import html_to_unicode
 
 from harvester import rawcodec
-from harvester.extraction import ExtractionResult, SiteRules, extract
+from harvester.extraction import Article, ExtractionResult, SiteRules, extract
+from harvester.minhash import BodyFingerprint, fingerprint_body
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -70,6 +71,7 @@ class Extracted:
     body_sha256: str
     raw_zlib: bytes  # the page's bytes, zlib-compressed for the raw page archive
     seconds: float
+    fingerprint: BodyFingerprint | None = None  # an article's MinHash signature, for the store's near-duplicates
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,7 @@ def run_job(job: PageJob) -> Extracted:
         body_sha256=hashlib.sha256(job.body).hexdigest(),
         raw_zlib=rawcodec.compress(job.body),
         seconds=time.perf_counter() - started,
+        fingerprint=fingerprint_body(result.body) if isinstance(result, Article) else None,
     )
 
 

@@ -142,6 +142,16 @@ def test_the_syndicated_copy_clusters_with_its_original_and_the_seeds_do_not(sto
     assert grouped == [(clusters[golden_url(*ORIGINAL)], 2)]
 
 
+def test_every_stored_signature_is_that_of_the_stored_body(store: Store) -> None:
+    """The extraction workers compute the signatures; they are those of the bodies as stored."""
+    from harvester.minhash import encode, signature
+
+    stored = store.rows("SELECT a.url, a.body_text, s.minhash FROM articles a "
+                        "JOIN article_signatures s ON s.article_id = a.id")
+    assert len(stored) == store.rows("SELECT count(*) FROM articles")[0][0] > 0
+    assert [url for url, body, minhash in stored if bytes(minhash) != encode(signature(body))] == []
+
+
 def test_search_finds_crawled_articles(store: Store) -> None:
     hits = search(store.engine, "Great Firewall")
     assert hits and hits[0].url == golden_url("itpostnews", "seed-alibaba-great-firewall")

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from harvester.db import ArticleStore
-from harvester.db.neardup import THRESHOLD, encode, signature, similarity
+from harvester.db.neardup import THRESHOLD
 from harvester.db.testing import backends
+from harvester.minhash import body_signature, encode, fingerprint_body, signature, similarity
 from tests.goldens import SITES, Golden, mirror_goldens
 from tests.stores import fresh_store, rows, save_golden
 
@@ -83,7 +84,7 @@ def test_signatures_are_datasketch_s_affine32_minhash_bit_for_bit() -> None:
     """Stored signatures stay comparable with those written when datasketch computed them."""
     from datasketch import MinHash
 
-    from harvester.db.neardup import NUM_PERM, SEED, shingles
+    from harvester.minhash import NUM_PERM, SEED, shingles
 
     texts = [item.body_text for item in (SYNDICATED, ORIGINAL, *ALIBABA, *DATA_CENTRES)]
     texts += ["", "one two", "Ünïcödé wörds, 漢字 と かな, and digits 12345 67890 in one line."]
@@ -113,3 +114,23 @@ def _page_with_body(item: Golden, paragraphs: list[str]) -> bytes:
     start = html.index('<div class="entry-content">') + len('<div class="entry-content">')
     end = html.index("</div>", start)
     return (html[:start] + "".join(f"<p>{p}</p>" for p in paragraphs) + html[end:]).encode("utf-8")
+
+
+def test_a_worker_s_fingerprint_is_the_signature_of_the_body_as_stored() -> None:
+    """The store normalises paragraphs (NBSP to space, trimmed, empty ones dropped) without
+    changing a word, so the signature the extraction worker computed from the paragraphs as
+    extracted is used as is; for any other body the store computes the signature itself."""
+    from harvester.db.store import article_values
+    from harvester.extraction.model import Article
+
+    paragraphs = ["  Budapest\u00a0Post reports that the\u00a0ministry ", "", "signed the deal on Monday. "]
+    stored_text = article_values(Article(url="https://example.com/a", title="T", body=paragraphs))["body_text"]
+    assert stored_text != "\n\n".join(paragraphs)
+    fingerprint = fingerprint_body(paragraphs)
+    assert fingerprint.minhash == encode(signature(stored_text))
+    assert encode(body_signature(paragraphs, stored_text, fingerprint)) == fingerprint.minhash
+    # another body (changed after extraction): its own signature, not the fingerprint's
+    changed = [*paragraphs[:2], "and withdrew from it on Tuesday."]
+    changed_text = "\n\n".join(p.strip() for p in changed if p.strip())
+    assert encode(body_signature(changed, changed_text, fingerprint)) == encode(signature(changed_text))
+    assert encode(signature(changed_text)) != fingerprint.minhash

@@ -1,8 +1,7 @@
 """Near-duplicate clusters: MinHash signatures of article bodies, banded for candidate lookup.
 
-Each article body becomes a set of five-word shingles (lower-cased words), summarised by a
-MinHash signature (fixed seed, so signatures from different runs compare). The
-signature is cut into ``BANDS`` bands of ``ROWS`` values; articles that share a band's bucket
+Each article body is summarised by a MinHash signature (``harvester.minhash``: five-word
+shingles, fixed seed, so signatures from different runs compare). The signature is cut into ``BANDS`` bands of ``ROWS`` values; articles that share a band's bucket
 are candidates, and a candidate whose estimated Jaccard similarity reaches ``THRESHOLD`` is a
 near-duplicate. The buckets live in SQL (``article_signature_bands``), so finding candidates
 is an indexed join, not a scan of every signature.
@@ -15,9 +14,7 @@ heads what remains.
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import re
 from collections.abc import Iterable
 
 import numpy as np
@@ -25,75 +22,12 @@ from sqlalchemy import BindParameter, Select, bindparam, delete, select, update
 from sqlalchemy.engine import Connection
 
 from harvester.db.tables import ARTICLES, SIGNATURE_BANDS, SIGNATURES
+from harvester.minhash import NUM_PERM, decode, encode, same_values, signature
 
-NUM_PERM = 128
 BANDS = 32
 ROWS = NUM_PERM // BANDS
-SEED = 20251123
-SHINGLE_WORDS = 5
 #: Estimated Jaccard similarity of the shingle sets at or above which two bodies are one story.
 THRESHOLD = 0.5
-
-_WORD = re.compile(r"\w+", re.UNICODE)
-_EMPTY = np.uint32(0xFFFFFFFF)
-# MurmurHash3's 32-bit finalizer: shift, multiplier, shift, multiplier, shift.
-_FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
-
-
-def shingles(text: str) -> set[bytes]:
-    """The overlapping five-word sequences of ``text`` (the whole text when shorter)."""
-    words = [w.lower() for w in _WORD.findall(text)]
-    if len(words) <= SHINGLE_WORDS:
-        return {" ".join(words).encode("utf-8")} if words else set()
-    return {
-        " ".join(words[i : i + SHINGLE_WORDS]).encode("utf-8")
-        for i in range(len(words) - SHINGLE_WORDS + 1)
-    }
-
-
-@functools.cache
-def _permutations() -> tuple[np.ndarray, np.ndarray]:
-    """The ``NUM_PERM`` affine permutations ``h -> a*h + b mod 2**32`` (``a`` odd: a bijection),
-    drawn from numpy's legacy generator with ``SEED``."""
-    generator = np.random.RandomState(SEED)
-    a = generator.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
-    b = generator.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
-    return a, b
-
-
-def signature(text: str) -> np.ndarray:
-    """The MinHash signature of ``text``'s shingles: ``NUM_PERM`` uint32 values.
-
-    The values are bit for bit those of datasketch 2's ``MinHash(num_perm=128, seed=SEED,
-    scheme="affine32")`` (SHA-1's first four bytes per shingle, MurmurHash3's finalizer, then the
-    permutations; tests/test_neardup.py compares the two), so signatures stored by earlier versions
-    still compare. It is computed here because importing datasketch imports scipy (its LSH module
-    needs scipy.integrate): about a second of CPU for every process that stores an article."""
-    found = shingles(text)
-    if not found:
-        return np.full(NUM_PERM, _EMPTY, dtype=np.uint32)
-    # SHA-1's first four bytes of each shingle, read as little-endian uint32 all at once
-    digests = b"".join([hashlib.sha1(s).digest()[:4] for s in found])
-    hashes = np.frombuffer(digests, dtype="<u4").astype(np.uint32).reshape(-1, 1)
-    s1, m1, s2, m2, s3 = _FMIX32
-    hashes = hashes ^ (hashes >> s1)  # a copy: the buffer read above is not writable
-    hashes *= m1  # in place from here: no temporary array per step
-    hashes ^= hashes >> s2
-    hashes *= m2
-    hashes ^= hashes >> s3
-    a, b = _permutations()
-    permuted = hashes * a  # one (shingles x NUM_PERM) array, wrapping mod 2**32 as uint32 does
-    permuted += b
-    return permuted.min(axis=0)  # type: ignore[no-any-return]
-
-
-def encode(minhash: np.ndarray) -> bytes:
-    """The signature as bytes (four bytes per value, little-endian)."""
-    return minhash.astype("<u4").tobytes()
-
-
-def decode(data: bytes) -> np.ndarray:
-    return np.frombuffer(data, dtype="<u4")
 
 
 def band_buckets(minhash: np.ndarray) -> list[tuple[int, str]]:
@@ -105,31 +39,26 @@ def band_buckets(minhash: np.ndarray) -> list[tuple[int, str]]:
     ]
 
 
-def similarity(a: bytes, b: bytes) -> float:
-    """Estimated Jaccard similarity of two encoded signatures: the share of equal values."""
-    return _similarity(decode(a), decode(b))
-
-
-def _similarity(a: np.ndarray, b: np.ndarray) -> float:
-    return float(np.count_nonzero(a == b)) / NUM_PERM
-
-
-def assign_cluster(conn: Connection, article_id: int, body_text: str, *, new: bool = False) -> int:
+def assign_cluster(
+    conn: Connection, article_id: int, body_text: str, *, new: bool = False, minhash: np.ndarray | None = None
+) -> int:
     """Fingerprint the article, find its near-duplicates, and set (and merge) cluster ids.
 
     ``new``: the article was inserted in this transaction, so it heads no cluster and has no
-    signature yet (three statements fewer). Returns the article's cluster id.
+    signature yet (three statements fewer). ``minhash``: the body's signature when it is known
+    already (computed by the extraction worker). Returns the article's cluster id.
     """
     if not new:
         _leave_cluster(conn, article_id)
-    minhash = signature(body_text)
+    if minhash is None:
+        minhash = signature(body_text)
     encoded = encode(minhash)
     _replace_signature(conn, article_id, encoded, band_buckets(minhash), new=new)
     # the clusters of the near-duplicates (an article not clustered yet counts as its own)
     clusters = {
         other if cluster is None else cluster
         for other, other_encoded, cluster in _candidates(conn, article_id)
-        if _similarity(minhash, decode(other_encoded)) >= THRESHOLD
+        if same_values(minhash, decode(other_encoded)) >= THRESHOLD
     }
     if not clusters:
         conn.execute(_SET_OWN_CLUSTER, {"b_id": article_id, "cluster_id": article_id})

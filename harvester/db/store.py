@@ -51,6 +51,7 @@ from harvester.db.text import (
 from harvester.db.types import NaiveDatetimeError
 from harvester.db.upsert import built, ignore_statement, insert_or_update, upsert_statement
 from harvester.extraction.model import Article
+from harvester.minhash import BodyFingerprint, body_signature
 
 __all__ = [
     "ARTICLES",
@@ -114,6 +115,7 @@ class FetchedArticle:
     fetched_url: str
     fetched_at: datetime
     raw: RawResponse | None = None
+    fingerprint: BodyFingerprint | None = None  # the body's MinHash signature, if the extraction worker made it
 
 
 @dataclass(frozen=True)
@@ -294,13 +296,15 @@ class ArticleStore:
                     "raw_page_id": raw_page_id,
                 },
             )
-            cluster_id = assign_cluster(conn, article_id, values["body_text"], new=existing is None)
+            cluster_id = assign_cluster(conn, article_id, values["body_text"], new=existing is None,
+                                        minhash=body_signature(page.article.body, values["body_text"], page.fingerprint))
             return SaveOutcome("new" if existing is None else "changed", article_id, revision_no, cluster_id)
 
         _update_revision(conn, latest, fields, raw_page_id)
         cluster_id = existing.cluster_id  # type: ignore[union-attr]
         if cluster_id is None:
-            cluster_id = assign_cluster(conn, article_id, values["body_text"])
+            cluster_id = assign_cluster(conn, article_id, values["body_text"],
+                                        minhash=body_signature(page.article.body, values["body_text"], page.fingerprint))
         return SaveOutcome("changed", article_id, None, cluster_id)
 
     @staticmethod

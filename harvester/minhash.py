@@ -1,0 +1,127 @@
+"""MinHash signatures of article bodies: the fingerprint that near-duplicate detection compares.
+
+Each body becomes a set of five-word shingles (lower-cased words), summarised by a MinHash
+signature of ``NUM_PERM`` values (fixed seed, so signatures from different runs compare). This
+module is pure (numpy and hashlib): the extraction workers compute an article's signature next to
+its extraction (``fingerprint_body``), and the store (``harvester.db.neardup``) uses it for that
+very body, or computes it itself for any other (a body changed in between, a re-extraction).
+
+Only the words count: the store's normalisation (NBSP to space, trimmed paragraphs, empty ones
+dropped) never changes a body's word sequence, so a signature of the paragraphs as extracted is
+the signature of the body as stored.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+NUM_PERM = 128
+SEED = 20251123
+SHINGLE_WORDS = 5
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_EMPTY = np.uint32(0xFFFFFFFF)
+# MurmurHash3's 32-bit finalizer: shift, multiplier, shift, multiplier, shift.
+_FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
+
+
+def shingles(text: str) -> set[bytes]:
+    """The overlapping five-word sequences of ``text`` (the whole text when shorter)."""
+    words = [w.lower() for w in _WORD.findall(text)]
+    if len(words) <= SHINGLE_WORDS:
+        return {" ".join(words).encode("utf-8")} if words else set()
+    return {
+        " ".join(words[i : i + SHINGLE_WORDS]).encode("utf-8")
+        for i in range(len(words) - SHINGLE_WORDS + 1)
+    }
+
+
+@functools.cache
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """The ``NUM_PERM`` affine permutations ``h -> a*h + b mod 2**32`` (``a`` odd: a bijection),
+    drawn from numpy's legacy generator with ``SEED``."""
+    generator = np.random.RandomState(SEED)
+    a = generator.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = generator.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+    return a, b
+
+
+def signature(text: str) -> np.ndarray:
+    """The MinHash signature of ``text``'s shingles: ``NUM_PERM`` uint32 values.
+
+    The values are bit for bit those of datasketch 2's ``MinHash(num_perm=128, seed=SEED,
+    scheme="affine32")`` (SHA-1's first four bytes per shingle, MurmurHash3's finalizer, then the
+    permutations; tests/test_neardup.py compares the two), so signatures stored by earlier versions
+    still compare. It is computed here because importing datasketch imports scipy (its LSH module
+    needs scipy.integrate): about a second of CPU for every process that stores an article."""
+    found = shingles(text)
+    if not found:
+        return np.full(NUM_PERM, _EMPTY, dtype=np.uint32)
+    # SHA-1's first four bytes of each shingle, read as little-endian uint32 all at once
+    digests = b"".join([hashlib.sha1(s).digest()[:4] for s in found])
+    hashes = np.frombuffer(digests, dtype="<u4").astype(np.uint32).reshape(-1, 1)
+    s1, m1, s2, m2, s3 = _FMIX32
+    hashes = hashes ^ (hashes >> s1)  # a copy: the buffer read above is not writable
+    hashes *= m1  # in place from here: no temporary array per step
+    hashes ^= hashes >> s2
+    hashes *= m2
+    hashes ^= hashes >> s3
+    a, b = _permutations()
+    permuted = hashes * a  # one (shingles x NUM_PERM) array, wrapping mod 2**32 as uint32 does
+    permuted += b
+    return permuted.min(axis=0)  # type: ignore[no-any-return]
+
+
+def encode(minhash: np.ndarray) -> bytes:
+    """The signature as bytes (four bytes per value, little-endian)."""
+    return minhash.astype("<u4").tobytes()
+
+
+def decode(data: bytes) -> np.ndarray:
+    return np.frombuffer(data, dtype="<u4")
+
+
+def similarity(a: bytes, b: bytes) -> float:
+    """Estimated Jaccard similarity of two encoded signatures: the share of equal values."""
+    return same_values(decode(a), decode(b))
+
+
+def same_values(a: np.ndarray, b: np.ndarray) -> float:
+    """Estimated Jaccard similarity of two signatures: the share of equal values."""
+    return float(np.count_nonzero(a == b)) / NUM_PERM
+
+
+@dataclass(frozen=True)
+class BodyFingerprint:
+    """An article body's encoded signature and a digest of the paragraphs it was computed from."""
+
+    body_digest: bytes
+    minhash: bytes
+
+
+def body_digest(paragraphs: Sequence[str]) -> bytes:
+    """A digest of the paragraphs (in order, each one delimited): which body a fingerprint is of."""
+    digest = hashlib.blake2b(digest_size=16)
+    for paragraph in paragraphs:
+        digest.update(paragraph.encode("utf-8", "surrogatepass"))
+        digest.update(b"\x1f")
+    return digest.digest()
+
+
+def fingerprint_body(paragraphs: Sequence[str]) -> BodyFingerprint:
+    """The fingerprint of a body given as paragraphs (an ``Article.body``)."""
+    return BodyFingerprint(body_digest(paragraphs), encode(signature("\n\n".join(paragraphs))))
+
+
+def body_signature(paragraphs: Sequence[str], text: str, fingerprint: BodyFingerprint | None) -> np.ndarray:
+    """The signature of ``text``, the stored form of ``paragraphs``: the fingerprint's when it was
+    computed from these very paragraphs, else computed here."""
+    if fingerprint is not None and fingerprint.body_digest == body_digest(paragraphs):
+        return decode(fingerprint.minhash)
+    return signature(text)
