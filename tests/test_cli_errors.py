@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from harvester.db import upgrade
+from harvester.db.testing import sqlite_at_head
 from tests.crawling import REPO_ROOT
 
 READ_COMMANDS = (
@@ -70,9 +70,7 @@ def store(tmp_path: Path) -> str:
     """A SQLite store at the current schema (no articles), outside the folder commands run in."""
     folder = tmp_path / "store"
     folder.mkdir()
-    url = f"sqlite:///{folder / 'harvest.db'}"
-    upgrade(url)
-    return url
+    return sqlite_at_head(folder / "harvest.db")
 
 
 def cases(tmp: Path, store: str) -> dict[str, Case]:
