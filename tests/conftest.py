@@ -113,6 +113,7 @@ START_FIRST = (
     "test_hostile_site.py", "test_faults_postgres.py", "test_cluster.py", "test_crawl_store.py",
     "test_faults_contention.py", "test_crawl_e2e.py", "test_incremental.py", "test_faults_crash.py",
     "test_faults_signals.py", "test_faults_disk.py", "test_schedule.py", "test_scrapyd.py", "test_resume.py",
+    "test_run_lock.py", "test_cli_mirror.py", "test_faults_stall.py", "test_workers.py",
 )
 
 _SHARED_FIXTURE = re.compile(r"""scope\s*=\s*["'](?:module|class|package)["']""")
