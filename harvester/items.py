@@ -24,7 +24,7 @@ class ArticleItem:
     raw_body: bytes = field(default=b"", repr=False)  # the page exactly as received
     headers: dict[str, str] = field(default_factory=dict, repr=False)  # response headers (first value of each)
     body_sha256: str | None = None  # of raw_body (computed by the extraction worker)
-    raw_zlib: bytes | None = field(default=None, repr=False)  # raw_body compressed for the raw page archive
+    raw_compressed: bytes | None = field(default=None, repr=False)  # raw_body compressed for the raw archive (rawcodec)
     fingerprint: BodyFingerprint | None = field(default=None, repr=False)  # the body's MinHash signature (worker)
 
 

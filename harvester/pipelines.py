@@ -17,6 +17,7 @@ from twisted.internet import reactor, task
 from twisted.internet.defer import Deferred
 from twisted.internet.threads import deferToThread
 
+from harvester import rawcodec
 from harvester.cluster.run import ClusterRun
 from harvester.db import ArticleStore, SchemaOutdated, ensure_schema, make_engine, redact_url, resolve_database_url
 from harvester.db.batch import BatchReport, StoreUnavailable, entry_url
@@ -407,9 +408,9 @@ class StorePipeline:
             return PendingUrls(item.site, tuple(item.urls), datetime.now(UTC))
         if isinstance(item, ArticleItem):
             raw = None
-            if item.raw_zlib is not None:
-                raw = RawResponse(b"", item.status, item.headers, compressed=item.raw_zlib, size=len(item.raw_body),
-                                  sha256=item.body_sha256)
+            if item.raw_compressed is not None:
+                raw = RawResponse(b"", item.status, item.headers, compressed=item.raw_compressed,
+                                  size=len(item.raw_body), sha256=item.body_sha256, codec=rawcodec.COMPRESSION)
             elif item.raw_body:
                 raw = RawResponse(item.raw_body, item.status, item.headers)
             return FetchedArticle(item.site, item.article, item.fetched_url, item.fetched_at, raw, item.fingerprint)

@@ -487,7 +487,7 @@ class SiteSpider(scrapy.Spider):
                 raw_body=response.body,
                 headers=_headers(response),
                 body_sha256=extracted.body_sha256,
-                raw_zlib=extracted.raw_zlib,
+                raw_compressed=extracted.raw_compressed,
                 fingerprint=extracted.fingerprint,
             )
             return

@@ -69,7 +69,7 @@ class Extracted:
 
     result: ExtractionResult
     body_sha256: str
-    raw_zlib: bytes  # the page's bytes, zlib-compressed for the raw page archive
+    raw_compressed: bytes  # the page's bytes, compressed for the raw page archive (harvester.rawcodec)
     seconds: float
     fingerprint: BodyFingerprint | None = None  # an article's MinHash signature, for the store's near-duplicates
 
@@ -97,7 +97,7 @@ def run_job(job: PageJob) -> Extracted:
     return Extracted(
         result=result,
         body_sha256=hashlib.sha256(job.body).hexdigest(),
-        raw_zlib=rawcodec.compress(job.body),
+        raw_compressed=rawcodec.compress(job.body),
         seconds=time.perf_counter() - started,
         fingerprint=fingerprint_body(result.body) if isinstance(result, Article) else None,
     )

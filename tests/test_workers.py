@@ -55,7 +55,7 @@ def test_a_page_is_extracted_in_a_worker(pool: ExtractionPool) -> None:
     result = run(pool.extract(PageJob(PAGE.encode(), "https://example.com/harbour/", "text/html", None)))
     assert isinstance(result, Extracted) and isinstance(result.result, Article)
     assert result.result.title == "Harbour plan approved"
-    assert len(result.body_sha256) == 64 and result.raw_zlib
+    assert len(result.body_sha256) == 64 and result.raw_compressed
 
 
 def test_a_page_over_its_time_budget_is_recorded_and_the_worker_replaced(pool: ExtractionPool) -> None:

@@ -182,7 +182,7 @@ class RawPage(Base):
     fetched_at: Mapped[datetime]
     status: Mapped[int] = mapped_column(Integer)
     headers: Mapped[str] = mapped_column(Text)  # JSON object: header -> first value
-    compression: Mapped[str] = mapped_column(String(16))  # "zlib"
+    compression: Mapped[str] = mapped_column(String(16))  # "zstd" ("zlib": pages archived by earlier versions)
     body: Mapped[bytes] = mapped_column(LargeBinary)
     size: Mapped[int] = mapped_column(Integer)  # bytes before compression
     sha256: Mapped[str] = mapped_column(String(64))  # of the uncompressed bytes

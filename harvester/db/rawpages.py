@@ -1,4 +1,4 @@
-"""The raw archive: pages exactly as received, zlib-compressed, with their response headers."""
+"""The raw archive: pages exactly as received, compressed (``harvester.rawcodec``), with their response headers."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from harvester.db.tables import RAW_PAGES
-from harvester.rawcodec import COMPRESSION, compress, decompress
+from harvester.rawcodec import COMPRESSION, ZLIB, compress, decompress
 
 
 @dataclass(frozen=True)
@@ -27,9 +27,10 @@ class RawResponse:
     body: bytes
     status: int = 200
     headers: Mapping[str, str] = field(default_factory=dict)
-    compressed: bytes | None = None  # zlib of the body
+    compressed: bytes | None = None  # the body compressed with ``codec``
     size: int | None = None  # of the body
     sha256: str | None = None  # of the body
+    codec: str = ZLIB  # what ``compressed`` was made with (zlib in spools written before zstd)
 
     @property
     def length(self) -> int:
@@ -39,9 +40,11 @@ class RawResponse:
     def digest(self) -> str:
         return self.sha256 or hashlib.sha256(self.body).hexdigest()
 
-    @property
-    def zlib_body(self) -> bytes:
-        return self.compressed if self.compressed is not None else compress(self.body)
+    def archived(self) -> tuple[str, bytes]:
+        """(codec, compressed body) as the archive stores them."""
+        if self.compressed is not None:
+            return self.codec, self.compressed
+        return COMPRESSION, compress(self.body)
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,7 @@ def insert_raw_page(
     conn: Connection, site_id: int, url: str, fetched_at: datetime, raw: RawResponse
 ) -> int:
     """Archive ``raw`` and return its id."""
+    compression, body = raw.archived()
     return conn.execute(
         _INSERT_RAW_PAGE,
         {
@@ -68,8 +72,8 @@ def insert_raw_page(
             "fetched_at": fetched_at,
             "status": raw.status,
             "headers": json.dumps(dict(raw.headers), ensure_ascii=False, sort_keys=True),
-            "compression": COMPRESSION,
-            "body": raw.zlib_body,
+            "compression": compression,
+            "body": body,
             "size": raw.length,
             "sha256": raw.digest,
         },
