@@ -258,9 +258,13 @@ def _check_site(engine: Engine, site: str | None, *, runs: bool = False) -> None
     if site is None:
         return
     from harvester.db.queries import known_sites
+
+    stored = set(known_sites(engine, runs=runs))
+    if site in stored:
+        return  # known to the store: no need to load every spider (and Scrapy) to say so
     from harvester.runner import spider_names
 
-    known = sorted(set(spider_names()) | set(known_sites(engine, runs=runs)))
+    known = sorted(set(spider_names()) | stored)
     if site not in known:
         raise CommandError(f"unknown site {site!r} (known: {', '.join(known)})")
 
