@@ -27,6 +27,8 @@ SHINGLE_WORDS = 5
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _EMPTY = np.uint32(0xFFFFFFFF)
+_CHUNK = 4096
+"""Shingles permuted at a time: a 2 MiB array, where a whole 10 MB page at once would take gigabytes."""
 # MurmurHash3's 32-bit finalizer: shift, multiplier, shift, multiplier, shift.
 _FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
 
@@ -73,9 +75,12 @@ def signature(text: str) -> np.ndarray:
     hashes *= m2
     hashes ^= hashes >> s3
     a, b = _permutations()
-    permuted = hashes * a  # one (shingles x NUM_PERM) array, wrapping mod 2**32 as uint32 does
-    permuted += b
-    return permuted.min(axis=0)  # type: ignore[no-any-return]
+    minhash = np.full(NUM_PERM, _EMPTY, dtype=np.uint32)
+    for start in range(0, len(hashes), _CHUNK):  # bounded memory, whatever the body's length
+        permuted = hashes[start : start + _CHUNK] * a  # (chunk x NUM_PERM), wrapping mod 2**32 as uint32 does
+        permuted += b
+        np.minimum(minhash, permuted.min(axis=0), out=minhash)
+    return minhash
 
 
 def encode(minhash: np.ndarray) -> bytes:

@@ -94,6 +94,22 @@ def test_signatures_are_datasketch_s_affine32_minhash_bit_for_bit() -> None:
         assert encode(signature(text)) == reference.hashvalues.astype("<u4").tobytes(), text[:40]
 
 
+def test_a_long_body_is_signed_in_bounded_steps_with_the_same_values() -> None:
+    """Bodies of more shingles than one step takes (4,096) still give datasketch's values."""
+    import random
+
+    from datasketch import MinHash
+
+    from harvester.minhash import NUM_PERM, SEED, shingles
+
+    rng = random.Random(7)
+    text = " ".join(f"w{rng.randrange(3000)}" for _ in range(10_000))
+    assert len(shingles(text)) > 2 * 4096
+    reference = MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32")
+    reference.update_batch(list(shingles(text)))
+    assert encode(signature(text)) == reference.hashvalues.astype("<u4").tobytes()
+
+
 def test_a_lightly_edited_copy_still_clusters_and_a_rewritten_one_leaves(store: ArticleStore) -> None:
     paragraphs = list(ORIGINAL.expected["body"])
     edited = [*paragraphs[:-1], "This story was first published by Budapest Post."]
