@@ -11,7 +11,7 @@ import pytest
 from harvester.db import ArticleStore
 from harvester.db.neardup import THRESHOLD
 from harvester.db.testing import backends
-from harvester.minhash import body_signature, encode, fingerprint_body, signature, similarity
+from harvester.minhash import NUM_PERM, BodyFingerprint, body_signature, encode, fingerprint_body, signature, similarity
 from tests.goldens import SITES, Golden, mirror_goldens
 from tests.stores import fresh_store, rows, save_golden
 
@@ -145,6 +145,9 @@ def test_a_worker_s_fingerprint_is_the_signature_of_the_body_as_stored() -> None
     fingerprint = fingerprint_body(paragraphs)
     assert fingerprint.minhash == encode(signature(stored_text))
     assert encode(body_signature(paragraphs, stored_text, fingerprint)) == fingerprint.minhash
+    # the fingerprint's values are taken as they are, not computed again: a marked one comes back
+    marked = BodyFingerprint(fingerprint.body_digest, bytes(4 * NUM_PERM))
+    assert encode(body_signature(paragraphs, stored_text, marked)) == marked.minhash
     # another body (changed after extraction): its own signature, not the fingerprint's
     changed = [*paragraphs[:2], "and withdrew from it on Tuesday."]
     changed_text = "\n\n".join(p.strip() for p in changed if p.strip())

@@ -8,6 +8,7 @@ import time
 import pytest
 
 from harvester.extraction import Article
+from harvester.minhash import fingerprint_body
 from harvester.workers import (
     EXTRACT_ERROR,
     EXTRACT_INTERRUPTED,
@@ -56,6 +57,7 @@ def test_a_page_is_extracted_in_a_worker(pool: ExtractionPool) -> None:
     assert isinstance(result, Extracted) and isinstance(result.result, Article)
     assert result.result.title == "Harbour plan approved"
     assert len(result.body_sha256) == 64 and result.raw_compressed
+    assert result.fingerprint == fingerprint_body(result.result.body)  # the store's near-duplicate signature
 
 
 def test_a_page_over_its_time_budget_is_recorded_and_the_worker_replaced(pool: ExtractionPool) -> None:

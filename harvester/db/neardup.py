@@ -1,8 +1,8 @@
 """Near-duplicate clusters: MinHash signatures of article bodies, banded for candidate lookup.
 
 Each article body is summarised by a MinHash signature (``harvester.minhash``: five-word
-shingles, fixed seed, so signatures from different runs compare). The signature is cut into ``BANDS`` bands of ``ROWS`` values; articles that share a band's bucket
-are candidates, and a candidate whose estimated Jaccard similarity reaches ``THRESHOLD`` is a
+shingles, fixed seed, so signatures from different runs compare). The signature is cut into
+``BANDS`` bands of ``ROWS`` values; articles that share a band's bucket are candidates, and a candidate whose estimated Jaccard similarity reaches ``THRESHOLD`` is a
 near-duplicate. The buckets live in SQL (``article_signature_bands``), so finding candidates
 is an indexed join, not a scan of every signature.
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+import numpy as np
 from sqlalchemy import BindParameter, Column, Select, Table, bindparam, delete, func, select, update
 from sqlalchemy.engine import Connection, Engine, Row
 
@@ -297,14 +298,13 @@ class ArticleStore:
                 },
             )
             cluster_id = assign_cluster(conn, article_id, values["body_text"], new=existing is None,
-                                        minhash=body_signature(page.article.body, values["body_text"], page.fingerprint))
+                                        minhash=_signature(page, values))
             return SaveOutcome("new" if existing is None else "changed", article_id, revision_no, cluster_id)
 
         _update_revision(conn, latest, fields, raw_page_id)
         cluster_id = existing.cluster_id  # type: ignore[union-attr]
         if cluster_id is None:
-            cluster_id = assign_cluster(conn, article_id, values["body_text"],
-                                        minhash=body_signature(page.article.body, values["body_text"], page.fingerprint))
+            cluster_id = assign_cluster(conn, article_id, values["body_text"], minhash=_signature(page, values))
         return SaveOutcome("changed", article_id, None, cluster_id)
 
     @staticmethod
@@ -318,6 +318,11 @@ class ArticleStore:
         if cluster_id is None:
             cluster_id = assign_cluster(conn, existing.id, existing.body_text)
         return SaveOutcome("unchanged", existing.id, None, cluster_id)
+
+
+def _signature(page: FetchedArticle, values: dict[str, Any]) -> np.ndarray:
+    """The stored body's MinHash signature: the extraction worker's when it is of this very body."""
+    return body_signature(page.article.body, values["body_text"], page.fingerprint)
 
 
 _SITE_BY_KEY = select(SITES.c.id).where(SITES.c.key == bindparam("b_key"))
