@@ -5,6 +5,8 @@ signature of ``NUM_PERM`` values (fixed seed, so signatures from different runs 
 module is pure (numpy and hashlib): the extraction workers compute an article's signature next to
 its extraction (``fingerprint_body``), and the store (``harvester.db.neardup``) uses it for that
 very body, or computes it itself for any other (a body changed in between, a re-extraction).
+Signatures travel and are compared encoded (bytes): numpy is imported only where one is computed,
+so a crawling process whose workers sign every body never pays for importing it.
 
 Only the words count: the store's normalisation (NBSP to space, trimmed paragraphs, empty ones
 dropped) never changes a body's word sequence, so a signature of the paragraphs as extracted is
@@ -17,20 +19,23 @@ import functools
 import hashlib
 import re
 from collections.abc import Sequence
+from array import array
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 NUM_PERM = 128
 SEED = 20251123
 SHINGLE_WORDS = 5
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-_EMPTY = np.uint32(0xFFFFFFFF)
+_EMPTY = 0xFFFFFFFF
 _CHUNK = 4096
 """Shingles permuted at a time: a 2 MiB array, where a whole 10 MB page at once would take gigabytes."""
-# MurmurHash3's 32-bit finalizer: shift, multiplier, shift, multiplier, shift.
-_FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
+_FMIX32 = (16, 0x85EBCA6B, 13, 0xC2B2AE35, 16)
+"""MurmurHash3's 32-bit finalizer: shift, multiplier, shift, multiplier, shift."""
 
 
 def shingles(text: str) -> set[bytes]:
@@ -48,6 +53,8 @@ def shingles(text: str) -> set[bytes]:
 def _permutations() -> tuple[np.ndarray, np.ndarray]:
     """The ``NUM_PERM`` affine permutations ``h -> a*h + b mod 2**32`` (``a`` odd: a bijection),
     drawn from numpy's legacy generator with ``SEED``."""
+    import numpy as np
+
     generator = np.random.RandomState(SEED)
     a = generator.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
     b = generator.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
@@ -62,13 +69,15 @@ def signature(text: str) -> np.ndarray:
     permutations; tests/test_neardup.py compares the two), so signatures stored by earlier versions
     still compare. It is computed here because importing datasketch imports scipy (its LSH module
     needs scipy.integrate): about a second of CPU for every process that stores an article."""
+    import numpy as np
+
     found = shingles(text)
     if not found:
         return np.full(NUM_PERM, _EMPTY, dtype=np.uint32)
     # SHA-1's first four bytes of each shingle, read as little-endian uint32 all at once
     digests = b"".join([hashlib.sha1(s).digest()[:4] for s in found])
     hashes = np.frombuffer(digests, dtype="<u4").astype(np.uint32).reshape(-1, 1)
-    s1, m1, s2, m2, s3 = _FMIX32
+    s1, m1, s2, m2, s3 = (np.uint32(v) for v in _FMIX32)
     hashes = hashes ^ (hashes >> s1)  # a copy: the buffer read above is not writable
     hashes *= m1  # in place from here: no temporary array per step
     hashes ^= hashes >> s2
@@ -88,18 +97,23 @@ def encode(minhash: np.ndarray) -> bytes:
     return minhash.astype("<u4").tobytes()
 
 
+def signature_bytes(text: str) -> bytes:
+    """``text``'s signature, encoded."""
+    return encode(signature(text))
+
+
 def decode(data: bytes) -> np.ndarray:
+    import numpy as np
+
     return np.frombuffer(data, dtype="<u4")
 
 
 def similarity(a: bytes, b: bytes) -> float:
-    """Estimated Jaccard similarity of two encoded signatures: the share of equal values."""
-    return same_values(decode(a), decode(b))
-
-
-def same_values(a: np.ndarray, b: np.ndarray) -> float:
-    """Estimated Jaccard similarity of two signatures: the share of equal values."""
-    return float(np.count_nonzero(a == b)) / NUM_PERM
+    """Estimated Jaccard similarity of two encoded signatures: the share of equal values (compared
+    as four-byte words, which needs no numpy: 128 values)."""
+    if len(a) != 4 * NUM_PERM or len(b) != 4 * NUM_PERM:
+        raise ValueError(f"a signature is {4 * NUM_PERM} bytes, not {len(a)} and {len(b)}")
+    return sum(x == y for x, y in zip(array("I", a), array("I", b))) / NUM_PERM
 
 
 @dataclass(frozen=True)
@@ -124,9 +138,9 @@ def fingerprint_body(paragraphs: Sequence[str]) -> BodyFingerprint:
     return BodyFingerprint(body_digest(paragraphs), encode(signature("\n\n".join(paragraphs))))
 
 
-def body_signature(paragraphs: Sequence[str], text: str, fingerprint: BodyFingerprint | None) -> np.ndarray:
-    """The signature of ``text``, the stored form of ``paragraphs``: the fingerprint's when it was
-    computed from these very paragraphs, else computed here."""
+def body_signature(paragraphs: Sequence[str], text: str, fingerprint: BodyFingerprint | None) -> bytes:
+    """The encoded signature of ``text``, the stored form of ``paragraphs``: the fingerprint's when
+    it was computed from these very paragraphs, else computed here."""
     if fingerprint is not None and fingerprint.body_digest == body_digest(paragraphs):
-        return decode(fingerprint.minhash)
-    return signature(text)
+        return fingerprint.minhash
+    return signature_bytes(text)

@@ -17,12 +17,11 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
-import numpy as np
 from sqlalchemy import BindParameter, Select, bindparam, delete, select, update
 from sqlalchemy.engine import Connection
 
 from harvester.db.tables import ARTICLES, SIGNATURE_BANDS, SIGNATURES
-from harvester.minhash import NUM_PERM, decode, encode, same_values, signature
+from harvester.minhash import NUM_PERM, signature_bytes, similarity
 
 BANDS = 32
 ROWS = NUM_PERM // BANDS
@@ -30,35 +29,30 @@ ROWS = NUM_PERM // BANDS
 THRESHOLD = 0.5
 
 
-def band_buckets(minhash: np.ndarray) -> list[tuple[int, str]]:
-    """(band, bucket) pairs: a short digest of each band's slice of the signature."""
-    values = minhash.astype("<u4")
-    return [
-        (band, hashlib.sha1(values[band * ROWS : (band + 1) * ROWS].tobytes()).hexdigest()[:16])
-        for band in range(BANDS)
-    ]
+def band_buckets(encoded: bytes) -> list[tuple[int, str]]:
+    """(band, bucket) pairs: a short digest of each band's slice of the (encoded) signature."""
+    width = 4 * ROWS  # four bytes a value
+    return [(band, hashlib.sha1(encoded[band * width : (band + 1) * width]).hexdigest()[:16]) for band in range(BANDS)]
 
 
 def assign_cluster(
-    conn: Connection, article_id: int, body_text: str, *, new: bool = False, minhash: np.ndarray | None = None
+    conn: Connection, article_id: int, body_text: str, *, new: bool = False, minhash: bytes | None = None
 ) -> int:
     """Fingerprint the article, find its near-duplicates, and set (and merge) cluster ids.
 
     ``new``: the article was inserted in this transaction, so it heads no cluster and has no
-    signature yet (three statements fewer). ``minhash``: the body's signature when it is known
-    already (computed by the extraction worker). Returns the article's cluster id.
+    signature yet (three statements fewer). ``minhash``: the body's encoded signature when it is
+    known already (computed by the extraction worker). Returns the article's cluster id.
     """
     if not new:
         _leave_cluster(conn, article_id)
-    if minhash is None:
-        minhash = signature(body_text)
-    encoded = encode(minhash)
-    _replace_signature(conn, article_id, encoded, band_buckets(minhash), new=new)
+    encoded = minhash if minhash is not None else signature_bytes(body_text)
+    _replace_signature(conn, article_id, encoded, band_buckets(encoded), new=new)
     # the clusters of the near-duplicates (an article not clustered yet counts as its own)
     clusters = {
         other if cluster is None else cluster
         for other, other_encoded, cluster in _candidates(conn, article_id)
-        if same_values(minhash, decode(other_encoded)) >= THRESHOLD
+        if similarity(encoded, other_encoded) >= THRESHOLD
     }
     if not clusters:
         conn.execute(_SET_OWN_CLUSTER, {"b_id": article_id, "cluster_id": article_id})

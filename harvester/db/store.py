@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-import numpy as np
 from sqlalchemy import BindParameter, Column, Select, Table, bindparam, delete, func, select, update
 from sqlalchemy.engine import Connection, Engine, Row
 
@@ -320,8 +319,8 @@ class ArticleStore:
         return SaveOutcome("unchanged", existing.id, None, cluster_id)
 
 
-def _signature(page: FetchedArticle, values: dict[str, Any]) -> np.ndarray:
-    """The stored body's MinHash signature: the extraction worker's when it is of this very body."""
+def _signature(page: FetchedArticle, values: dict[str, Any]) -> bytes:
+    """The stored body's encoded MinHash signature: the extraction worker's when it is of this very body."""
     return body_signature(page.article.body, values["body_text"], page.fingerprint)
 
 
