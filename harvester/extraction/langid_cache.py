@@ -27,7 +27,7 @@ import time
 from array import array
 from contextlib import suppress
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, Callable
 
 import numpy as np
 import py3langid
@@ -198,7 +198,7 @@ def write_cache(folder: Path, identity: dict[str, Any], identifier: langid.Langu
     _prune(folder, identity)
 
 
-def _write_atomically(path: Path, write: Any) -> None:
+def _write_atomically(path: Path, write: Callable[[BinaryIO], object]) -> None:
     """``write(file)`` to a temporary file next to ``path``, flushed to disk, then renamed to it."""
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
