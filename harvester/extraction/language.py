@@ -3,7 +3,8 @@ detected from its text.
 
 Detection uses py3langid (a maintained, dependency-free fork of langid.py, a small naive Bayes
 model over byte n-grams covering 97 languages). Only the title and body are read, and a text too
-short to tell is left undetected.
+short to tell is left undetected. The model is loaded on first need, from an uncompressed copy
+cached on disk when there is one (``harvester.extraction.langid_cache``).
 """
 
 from __future__ import annotations
@@ -37,9 +38,10 @@ def find_language(root: HtmlElement, index: MetaIndex) -> tuple[str | None, str]
 
 @lru_cache(maxsize=1)
 def _classify() -> Any:
-    import py3langid  # loads its model on first use: only when a page needs detection
+    # py3langid (and numpy) are imported, and the model loaded, only when a page needs detection
+    from harvester.extraction.langid_cache import load_identifier
 
-    return py3langid.classify
+    return load_identifier().classify
 
 
 def detect_language(text: str) -> str | None:
