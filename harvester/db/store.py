@@ -271,8 +271,13 @@ class ArticleStore:
         stmt = built(conn, ("article upsert", update_names), lambda: upsert_statement(
             conn, ARTICLES, conflict=["url"], update=update_names).returning(ARTICLES.c.id))
         article_id = conn.execute(stmt, values).scalar_one()
-        _replace_links(conn, _AUTHOR_LINK, article_id, authors)
-        _replace_links(conn, _TAG_LINK, article_id, tags)
+        # A URL this transaction found no row for has no links and no revisions yet: three statements
+        # fewer. (Should a concurrent writer have inserted it in between, the upsert updated that row
+        # and the revision insert below fails on its unique (article, number): the batch's retry,
+        # item by item, saves it again and finds the row.)
+        new = existing is None
+        _replace_links(conn, _AUTHOR_LINK, article_id, authors, new=new)
+        _replace_links(conn, _TAG_LINK, article_id, tags, new=new)
 
         if crawled and page.raw is not None:
             raw_page_id = insert_raw_page(
@@ -282,8 +287,8 @@ class ArticleStore:
             "authors": json.dumps(authors, ensure_ascii=False),
             "tags": json.dumps(tags, ensure_ascii=False),
         }
-        latest = _latest_revision(conn, article_id)
-        content_changed = existing is None or existing.content_hash != values["content_hash"]
+        latest = None if new else _latest_revision(conn, article_id)
+        content_changed = new or existing.content_hash != values["content_hash"]  # type: ignore[union-attr]
         if content_changed or latest is None:
             revision_no = (latest.revision_no if latest is not None else 0) + 1
             conn.execute(
@@ -296,7 +301,7 @@ class ArticleStore:
                     "raw_page_id": raw_page_id,
                 },
             )
-            cluster_id = assign_cluster(conn, article_id, values["body_text"], new=existing is None,
+            cluster_id = assign_cluster(conn, article_id, values["body_text"], new=new,
                                         minhash=_signature(page, values))
             return SaveOutcome("new" if existing is None else "changed", article_id, revision_no, cluster_id)
 
@@ -400,8 +405,10 @@ def _linked_names(conn: Connection, link: _Link, article_id: int) -> list[str]:
     return list(conn.execute(link.linked, {"b_article": article_id}).scalars())
 
 
-def _replace_links(conn: Connection, link: _Link, article_id: int, names: Sequence[str]) -> None:
-    conn.execute(link.unlink, {"b_article": article_id})
+def _replace_links(conn: Connection, link: _Link, article_id: int, names: Sequence[str], *, new: bool = False) -> None:
+    """The article's author (or tag) links become ``names``, in order (``new``: it has none yet)."""
+    if not new:
+        conn.execute(link.unlink, {"b_article": article_id})
     if not names:
         return
     # Names whose ids this transaction found already exist; the others are inserted if new, then
