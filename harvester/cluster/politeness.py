@@ -10,7 +10,9 @@ Before a request is downloaded the middleware takes the host's token in one Redi
 
 When the token is not free, the request waits with ``await asyncio.sleep`` (the event loop keeps
 downloading other hosts) and tries again; the slot is given back when the response or failure
-comes back. Settings: ``HARVESTER_CLUSTER_HOST_DELAY`` (seconds, default ``DOWNLOAD_DELAY``)
+comes back. Within one worker the requests for one host queue for the token in order (an
+``asyncio.Lock`` per host), so only one of them asks Redis at a time: with every request asking,
+a worker's eight requests waiting on one host made about 33 script calls per request granted. Settings: ``HARVESTER_CLUSTER_HOST_DELAY`` (seconds, default ``DOWNLOAD_DELAY``)
 and ``HARVESTER_CLUSTER_HOST_CONCURRENCY`` (default ``CONCURRENT_REQUESTS_PER_DOMAIN``).
 """
 
@@ -20,6 +22,7 @@ import asyncio
 import random
 import time
 import uuid
+import weakref
 from typing import Any
 
 from scrapy import Request
@@ -57,6 +60,8 @@ class ClusterPolitenessMiddleware:
         self.concurrency = max(1, concurrency)
         self.slot_ttl_ms = max(1000, int(slot_ttl * 1000))
         self._acquire = self.client.register_script(_ACQUIRE)
+        # a host's lock lives while a request holds or waits for it
+        self._host_locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ClusterPolitenessMiddleware:
@@ -78,21 +83,28 @@ class ClusterPolitenessMiddleware:
         token = uuid.uuid4().hex
         started = time.monotonic()
         waited = False
-        while True:
-            wait_ms = int(await self._acquire(
-                keys=[f"{key}:next", f"{key}:slots"],
-                args=[self.delay_ms, self.concurrency, self.slot_ttl_ms, token],
-            ))
-            if wait_ms == 0:
-                break
-            waited = True
-            if time.monotonic() - started > MAX_WAIT_SECONDS:
-                self.crawler.stats.inc_value("harvester/cluster/politeness_timeout")
-                break
-            # -1: all slots busy; poll soon. Else sleep until the next start time, with jitter
-            # so the workers waiting on one host do not all ask at the same instant.
-            pause = 0.02 if wait_ms < 0 else wait_ms / 1000
-            await asyncio.sleep(pause + random.uniform(0, 0.01))
+        lock = self._host_locks.get(key)
+        if lock is None:
+            lock = self._host_locks[key] = asyncio.Lock()
+        async with lock:  # this worker's requests for the host take the token one after another
+            while True:
+                wait_ms = int(await self._acquire(
+                    keys=[f"{key}:next", f"{key}:slots"],
+                    args=[self.delay_ms, self.concurrency, self.slot_ttl_ms, token],
+                ))
+                self.crawler.stats.inc_value("harvester/cluster/politeness_calls")
+                if wait_ms == 0:
+                    break
+                self.crawler.stats.inc_value("harvester/cluster/politeness_busy" if wait_ms < 0 else
+                                             "harvester/cluster/politeness_early")
+                waited = True
+                if time.monotonic() - started > MAX_WAIT_SECONDS:
+                    self.crawler.stats.inc_value("harvester/cluster/politeness_timeout")
+                    break
+                # -1: all slots busy; poll soon. Else sleep until the next start time, with jitter
+                # so the workers waiting on one host do not all ask at the same instant.
+                pause = 0.02 if wait_ms < 0 else wait_ms / 1000
+                await asyncio.sleep(pause + random.uniform(0, 0.01))
         if waited:
             self.crawler.stats.inc_value("harvester/cluster/politeness_waits")
         request.meta[TOKEN_META] = (key, token)
