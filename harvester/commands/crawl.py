@@ -10,6 +10,9 @@ from __future__ import annotations
 import argparse
 import sys
 
+# Imported now, while few modules are loaded: it makes deprecated aliases whose creation walks the
+# call stack and every loaded module (inspect.stack, inspect.getmodule), about 45 ms later on.
+import scrapy.core.downloader.contextfactory  # noqa: F401
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.spiderloader import get_spider_loader
 
