@@ -34,7 +34,7 @@ ERROR_MARKERS = ("error", "traceback", "locked", "failed", "not stored")
 #: reextract's summary ("... 0 kept as stored, ...") must say that no page was refused
 KEPT = re.compile(r"(\d+) kept as stored")
 #: seconds between two runs of one reader command
-PAUSE = 0.5
+PAUSE = 1.5
 
 
 @dataclass(frozen=True)
