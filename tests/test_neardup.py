@@ -86,9 +86,17 @@ def test_similarity_of_encoded_signatures_is_the_share_of_equal_values() -> None
 
     rng = random.Random(7)
     a = [rng.getrandbits(32) for _ in range(NUM_PERM)]
+    # values that differ in one bit anywhere (the high bit, the low bit), or are 0 against 2**31
+    changes = (lambda v: v ^ 1, lambda v: v ^ (1 << 31), lambda v: v ^ (1 << rng.randrange(32)),
+               lambda v: 0 if v else 1 << 31, lambda v: v ^ (rng.getrandbits(31) + 1))
     for same in (0, 1, 64, 127, NUM_PERM):
-        b = a[:same] + [(v + 1) % (1 << 32) for v in a[same:]]
+        b = a[:same] + [changes[i % len(changes)](v) for i, v in enumerate(a[same:])]
+        assert all(x != y for x, y in zip(a[same:], b[same:]))
         encoded = [b"".join(v.to_bytes(4, "little") for v in values) for values in (a, b)]
+        assert similarity(*encoded) == same / NUM_PERM
+        shuffled = list(range(NUM_PERM))
+        rng.shuffle(shuffled)  # wherever the equal values are
+        encoded = [b"".join(values[i].to_bytes(4, "little") for i in shuffled) for values in (a, b)]
         assert similarity(*encoded) == same / NUM_PERM
     with pytest.raises(ValueError):
         similarity(b"\0" * (4 * NUM_PERM), b"\0" * (4 * NUM_PERM - 1))
