@@ -26,9 +26,11 @@ import gc
 import hashlib
 import logging
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import resource
 import signal
+import threading
 import time
 import weakref
 from concurrent.futures import CancelledError, Future, TimeoutError as FutureTimeout
@@ -103,6 +105,10 @@ def run_job(job: PageJob) -> Extracted:
     )
 
 
+def _ready() -> None:
+    """The task that starts the workers (see ``ExtractionPool.start``)."""
+
+
 def _guarded(function: Callable[..., T], *args: Any) -> T | ExtractFailure:
     """``function(*args)``; a failure comes back as a value with its reason, never as a crash."""
     try:
@@ -164,10 +170,19 @@ class ExtractionPool:
         self._pending: dict[asyncio.Future[Any], object] = {}  # page in flight -> its crawler (owner)
         self._stopped: weakref.WeakSet[Any] = weakref.WeakSet()  # crawlers that stopped waiting
         self._closing = False
+        self._starter: threading.Thread | None = None
 
     @property
     def in_process(self) -> bool:
         return self.workers == 1
+
+    def prepare(self) -> None:
+        """Start the fork server now: its imports (about half a second of CPU) then run on another
+        core while the crawl starts up, instead of after the crawl's first page arrived."""
+        if self.in_process or self._pool is not None:
+            return
+        worker_context()  # the fork server's preload list
+        multiprocessing.forkserver.ensure_running()
 
     def start(self) -> None:
         if self.in_process or self._pool is not None:
@@ -179,6 +194,12 @@ class ExtractionPool:
             initargs=(self.memory_mb,),
             context=worker_context(),
         )
+        # The workers are started now, off the event loop: starting them waits for the fork server's
+        # imports (about half a second), which the crawl's first page would otherwise spend with
+        # the event loop blocked, while the crawl has robots.txt, sitemaps and listings to fetch.
+        self._starter = threading.Thread(target=self._pool.schedule, args=(_ready,), name="extraction-pool-start",
+                                         daemon=True)
+        self._starter.start()
 
     async def extract(self, job: PageJob, *, owner: object = None) -> Extracted | ExtractFailure:
         """The page's extraction, awaited off the event loop."""
@@ -195,6 +216,9 @@ class ExtractionPool:
             self.start()
         if self._pool is None:  # one worker: in-process, on the event loop (debugging)
             return _guarded(function, *args)
+        starter = self._starter
+        if starter is not None and starter.is_alive():  # scheduling now would block the loop until it is done
+            await asyncio.to_thread(starter.join)
         future: Future[T | ExtractFailure] = self._pool.schedule(_guarded, (function, *args), timeout=self.timeout)
         waiting = asyncio.wrap_future(future)
         self._pending[waiting] = owner
@@ -232,6 +256,9 @@ class ExtractionPool:
         """Stop the workers (what is running is killed: the crawl is over)."""
         self._closing = True
         pool, self._pool = self._pool, None
+        if self._starter is not None:
+            self._starter.join(timeout=10)  # a pool is not stopped while it is being started
+            self._starter = None
         if pool is not None:
             pool.stop()
             pool.join(timeout=5)

@@ -130,3 +130,43 @@ def test_one_crawler_stopping_lets_go_of_its_own_pages_only() -> None:
 def test_the_http_charset_wins_over_a_missing_declaration() -> None:
     body = "<html><body><p>Café menu: 5 €</p></body></html>".encode("cp1252")
     assert "Café menu: 5 €" in decode_page(body, "text/html; charset=windows-1252")
+
+
+STARTING = r"""
+import asyncio, sys, time
+from harvester.workers import ExtractionPool, PageJob
+page = sys.stdin.read().encode()
+
+async def main():
+    pool = ExtractionPool(workers=2, timeout=60.0, memory_mb=0)
+    pool.start()  # in a fresh process: the fork server still has its imports to do
+    ticks = [time.monotonic()]
+    async def tick():
+        while True:
+            await asyncio.sleep(0.005)
+            ticks.append(time.monotonic())
+    ticker = asyncio.create_task(tick())
+    await asyncio.sleep(0)
+    result = await pool.extract(PageJob(page, "https://example.com/harbour/", "text/html", None))
+    ticks.append(time.monotonic())
+    ticker.cancel()
+    pool.close()
+    longest = max(b - a for a, b in zip(ticks, ticks[1:]))
+    print(type(result).__name__, longest, ticks[-1] - ticks[0])
+
+asyncio.run(main())
+"""
+
+
+def test_starting_the_workers_never_blocks_the_event_loop() -> None:
+    """The first page waits for the workers to start (the fork server imports the extractor first,
+    about half a second) without blocking the loop: its timers keep firing all along (when the
+    start blocked the loop, one gap between two timers was most of the wait)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", STARTING], input=PAGE, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    kind, longest, waited = done.stdout.split()
+    assert kind == "Extracted"
+    assert float(longest) < 0.5 * float(waited), f"the loop stood still {longest} s of the {waited} s wait"
