@@ -152,7 +152,6 @@ class SiteSpider(scrapy.Spider):
             settings.getfloat("HARVESTER_EXTRACT_TIMEOUT", 20.0),
             settings.getint("HARVESTER_EXTRACT_MEMORY_MB", 2048),
         )
-        spider.pool.prepare()
         _recover_jobdir(settings.get("JOBDIR"), spider.logger)
         spider.bypass_dupefilter = bool(settings.get("JOBDIR"))
         crawler.signals.connect(spider._on_idle, signal=signals.spider_idle)

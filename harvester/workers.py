@@ -26,7 +26,6 @@ import gc
 import hashlib
 import logging
 import multiprocessing
-import multiprocessing.forkserver
 import os
 import resource
 import signal
@@ -176,14 +175,6 @@ class ExtractionPool:
     def in_process(self) -> bool:
         return self.workers == 1
 
-    def prepare(self) -> None:
-        """Start the fork server now: its imports (about half a second of CPU) then run on another
-        core while the crawl starts up, instead of after the crawl's first page arrived."""
-        if self.in_process or self._pool is not None:
-            return
-        worker_context()  # the fork server's preload list
-        multiprocessing.forkserver.ensure_running()
-
     def start(self) -> None:
         if self.in_process or self._pool is not None:
             return
@@ -194,12 +185,6 @@ class ExtractionPool:
             initargs=(self.memory_mb,),
             context=worker_context(),
         )
-        # The workers are started now, off the event loop: starting them waits for the fork server's
-        # imports (about half a second), which the crawl's first page would otherwise spend with
-        # the event loop blocked, while the crawl has robots.txt, sitemaps and listings to fetch.
-        self._starter = threading.Thread(target=self._pool.schedule, args=(_ready,), name="extraction-pool-start",
-                                         daemon=True)
-        self._starter.start()
 
     async def extract(self, job: PageJob, *, owner: object = None) -> Extracted | ExtractFailure:
         """The page's extraction, awaited off the event loop."""
@@ -216,9 +201,15 @@ class ExtractionPool:
             self.start()
         if self._pool is None:  # one worker: in-process, on the event loop (debugging)
             return _guarded(function, *args)
-        starter = self._starter
-        if starter is not None and starter.is_alive():  # scheduling now would block the loop until it is done
-            await asyncio.to_thread(starter.join)
+        if self._starter is None:
+            # The workers start with the first page to extract (a crawl that extracts nothing, a
+            # re-crawl of unchanged pages, never starts them), in a thread: starting them waits for
+            # the fork server's imports (about half a second), which would block the event loop.
+            self._starter = threading.Thread(target=self._pool.schedule, args=(_ready,), name="extraction-pool-start",
+                                             daemon=True)
+            self._starter.start()
+        if self._starter.is_alive():
+            await asyncio.to_thread(self._starter.join)
         future: Future[T | ExtractFailure] = self._pool.schedule(_guarded, (function, *args), timeout=self.timeout)
         waiting = asyncio.wrap_future(future)
         self._pending[waiting] = owner
