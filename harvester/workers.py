@@ -144,8 +144,9 @@ def _init_worker(memory_mb: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
-WORKER_PRELOAD = ["harvester.workers", "harvester.extraction.pipeline", "harvester.discovery", "trafilatura"]
-"""What the fork server imports once, before it forks each worker (and each replacement)."""
+WORKER_PRELOAD = ["harvester.workers", "harvester.extraction.pipeline", "harvester.discovery", "trafilatura", "numpy"]
+"""What the fork server imports once, before it forks each worker (and each replacement). numpy is
+named because the workers sign every article (``harvester.minhash`` imports it only when signing)."""
 
 
 def worker_context() -> multiprocessing.context.BaseContext:
