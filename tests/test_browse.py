@@ -48,13 +48,14 @@ def dump_dom(url: str, profile: Path) -> str:
     return html.unescape(done.stdout)
 
 
-@pytest.fixture
-def browsing(demo_store: DemoStore, tmp_path: Path) -> Iterator[str]:
-    """``harvester browse`` on the demo store; yields the database's URL in Datasette."""
+@pytest.fixture(scope="module")
+def browsing(demo_store: DemoStore, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``harvester browse`` on the demo store, one server for the module's tests (they only read);
+    yields the database's URL in Datasette."""
     assert demo_store.returncode == 0, demo_store.stderr[-2000:]
     server = subprocess.Popen(
         [sys.executable, "-m", "harvester.cli", "browse", "--port", "0", "--database", demo_store.url],
-        cwd=tmp_path, env=clean_env(), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        cwd=tmp_path_factory.mktemp("browse"), env=clean_env(), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
     )
     try:
         assert server.stdout is not None
