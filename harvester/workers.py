@@ -105,7 +105,7 @@ def run_job(job: PageJob) -> Extracted:
 
 
 def _ready() -> None:
-    """The task that starts the workers (see ``ExtractionPool.start``)."""
+    """The task that starts the workers (see ``ExtractionPool.run``)."""
 
 
 def _guarded(function: Callable[..., T], *args: Any) -> T | ExtractFailure:
@@ -211,6 +211,8 @@ class ExtractionPool:
             self._starter.start()
         if self._starter.is_alive():
             await asyncio.to_thread(self._starter.join)
+            if self._closing or (owner is not None and owner in self._stopped) or self._pool is None:
+                return ExtractFailure(EXTRACT_INTERRUPTED, "the crawl is shutting down")
         future: Future[T | ExtractFailure] = self._pool.schedule(_guarded, (function, *args), timeout=self.timeout)
         waiting = asyncio.wrap_future(future)
         self._pending[waiting] = owner

@@ -170,3 +170,31 @@ def test_starting_the_workers_never_blocks_the_event_loop() -> None:
     kind, longest, waited = done.stdout.split()
     assert kind == "Extracted"
     assert float(longest) < 0.5 * float(waited), f"the loop stood still {longest} s of the {waited} s wait"
+
+
+STOPPING = r"""
+import asyncio, sys
+from harvester.workers import ExtractionPool, PageJob
+page = sys.stdin.read().encode()
+
+async def main():
+    pool = ExtractionPool(workers=2, timeout=60.0, memory_mb=0)
+    pool.start()
+    waiting = asyncio.create_task(pool.extract(PageJob(page, "https://example.com/harbour/", "text/html", None)))
+    await asyncio.sleep(0.05)  # the page now awaits the workers' start
+    pool.cancel_pending()  # the crawl is shutting down
+    result = await asyncio.wait_for(waiting, 60)
+    pool.close()
+    print(type(result).__name__, getattr(result, "reason", ""))
+
+asyncio.run(main())
+"""
+
+
+def test_a_page_awaiting_the_workers_start_is_let_go_at_shutdown() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", STOPPING], input=PAGE, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["ExtractFailure", EXTRACT_INTERRUPTED]
