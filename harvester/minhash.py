@@ -101,12 +101,6 @@ def signature_bytes(text: str) -> bytes:
     return encode(signature(text))
 
 
-def decode(data: bytes) -> np.ndarray:
-    import numpy as np
-
-    return np.frombuffer(data, dtype="<u4")
-
-
 _LOW_BITS = int.from_bytes(b"\xff\xff\xff\x7f" * NUM_PERM, "little")
 _HIGH_BITS = int.from_bytes(b"\x00\x00\x00\x80" * NUM_PERM, "little")
 
@@ -143,7 +137,7 @@ def body_digest(paragraphs: Sequence[str]) -> bytes:
 
 def fingerprint_body(paragraphs: Sequence[str]) -> BodyFingerprint:
     """The fingerprint of a body given as paragraphs (an ``Article.body``)."""
-    return BodyFingerprint(body_digest(paragraphs), encode(signature("\n\n".join(paragraphs))))
+    return BodyFingerprint(body_digest(paragraphs), signature_bytes("\n\n".join(paragraphs)))
 
 
 def body_signature(paragraphs: Sequence[str], text: str, fingerprint: BodyFingerprint | None) -> bytes:

@@ -1,10 +1,11 @@
 """Near-duplicate clusters: MinHash signatures of article bodies, banded for candidate lookup.
 
 Each article body is summarised by a MinHash signature (``harvester.minhash``: five-word
-shingles, fixed seed, so signatures from different runs compare). The signature is cut into
-``BANDS`` bands of ``ROWS`` values; articles that share a band's bucket are candidates, and a candidate whose estimated Jaccard similarity reaches ``THRESHOLD`` is a
-near-duplicate. The buckets live in SQL (``article_signature_bands``), so finding candidates
-is an indexed join, not a scan of every signature.
+shingles, fixed seed, so signatures from different runs compare), handled encoded (bytes). The
+signature is cut into ``BANDS`` bands of ``ROWS`` values; articles that share a band's bucket are
+candidates, and a candidate whose estimated Jaccard similarity reaches ``THRESHOLD`` is a
+near-duplicate. The buckets live in SQL (``article_signature_bands``), so finding candidates is an
+indexed join, not a scan of every signature.
 
 ``articles.cluster_id`` is the id of the first article of the cluster; an article with no
 near-duplicate has its own id. Clusters that a new article links are merged. When an
