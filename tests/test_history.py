@@ -113,10 +113,16 @@ def test_a_metadata_change_updates_the_newest_revision_in_place(store: ArticleSt
 
 def test_pages_archived_with_zlib_by_earlier_versions_still_come_back(store: ArticleStore) -> None:
     """A spool written before the archive moved to Zstandard, replayed by this version, carries
-    zlib bytes (its RawResponse has no codec: zlib); they are archived and read back as zlib."""
+    zlib bytes in a RawResponse pickled without a codec; they are archived and read back as zlib."""
+    from harvester import spool
+
     page = PAGE * 50
-    old = RawResponse(b"", 200, {"Content-Type": "text/html"}, compressed=zlib.compress(page, 3), size=len(page))
-    assert old.codec == "zlib"
+    state = {"body": b"", "status": 200, "headers": {"Content-Type": "text/html"},
+             "compressed": zlib.compress(page, 3), "size": len(page), "sha256": None}  # no "codec" yet
+    written = RawResponse.__new__(RawResponse)
+    written.__dict__.update(state)
+    old = spool.decode(spool.encode(written)[spool._HEADER.size:])  # as the writer reads an old spool record
+    assert "codec" not in old.__dict__ and old.codec == "zlib"
     store.save("budapestpost", article(), fetched_url=URL, fetched_at=T0, raw=old)
     ((raw_id, compression),) = rows(store.engine, "SELECT id, compression FROM raw_pages")
     assert compression == "zlib"
