@@ -375,7 +375,9 @@ def _pairs(values: Sequence[str], option: str) -> dict[str, str]:
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
-    from harvester.runner import crawl, project_settings, spider_names
+    from scrapy.spiderloader import SpiderLoader
+
+    from harvester.runner import argument_problem, crawl, project_settings, spider_names
 
     settings = _pairs(args.settings, "-s")
     spider_args = _pairs(args.spider_args, "-a")
@@ -387,6 +389,12 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     unknown = [site for site in sites + list(base_urls) if site not in known]
     if unknown:
         raise CommandError(f"unknown site {unknown[0]!r} (known: {', '.join(known)})")
+    jobs = {site: dict(spider_args, **({"base_url": base_urls[site]} if site in base_urls else {})) for site in sites}
+    loader = SpiderLoader.from_settings(project_settings())
+    for site, arguments in jobs.items():
+        refused = argument_problem(loader.load(site), arguments)
+        if refused:
+            raise CommandError(f"{site}: {refused}")
     if args.submit:
         return _submit(sites, spider_args, base_urls, settings, args.workers)
     # The command line wins: --database, then -s DATABASE_URL, then the environment and project settings.
@@ -398,7 +406,6 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     if on_terminal:
         overrides["LOG_LEVEL"] = "WARNING"  # the progress line, warnings and errors
     overrides.update(settings)
-    jobs = {site: dict(spider_args, **({"base_url": base_urls[site]} if site in base_urls else {})) for site in sites}
     results = crawl(jobs, overrides)
     failures = []
     for result in results:

@@ -199,6 +199,10 @@ class OriginMap:
     """
 
     def __init__(self, origin: str, base_url: str | None = None) -> None:
+        if base_url:  # empty: the real site itself, as without one
+            parts = urlsplit(base_url)
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                raise ValueError(f"base_url: not an http(s) address: {base_url!r} (expected e.g. http://127.0.0.1:8000)")
         self.origin = origin.rstrip("/")
         self.base_url = (base_url or origin).rstrip("/")
         self._real_host = _bare_host(urlsplit(self.origin).netloc)

@@ -46,6 +46,17 @@ def spider_names(settings: Settings | None = None) -> list[str]:
     return sorted(SpiderLoader.from_settings(settings or project_settings()).list())
 
 
+def argument_problem(spider_cls: type, arguments: Mapping[str, str]) -> str | None:
+    """Why ``spider_cls`` refuses these spider arguments (``-a``), as its own constructor checks
+    them (a missing or malformed site URL, ``since``, ``base_url``), or None: asked before any crawl
+    starts, so a bad argument is one line instead of a traceback from inside the crawler."""
+    try:
+        spider_cls(**arguments)
+    except (ValueError, OSError) as exc:
+        return str(exc)
+    return None
+
+
 def site_rules(site: str, settings: Settings | None = None) -> SiteRules:
     """The extraction rules of the site spider named ``site``."""
     loader = SpiderLoader.from_settings(settings or project_settings())

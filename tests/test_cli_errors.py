@@ -101,6 +101,15 @@ def cases(tmp: Path, store: str) -> dict[str, Case]:
         "scrapy: unknown scheme": Case(("crawl", "itpostnews"), ("unsupported database 'sqlte'",),
                                        env={"HARVESTER_DATABASE_URL": "sqlte:///x.db"}, scrapy=True),
         "scrapy: read-only database": Case(("crawl", "itpostnews", "-s", f"DATABASE_URL={read_only}"), ("readonly",), scrapy=True),
+        # spider arguments, refused before anything is crawled or a store is opened
+        "bad base_url": Case(("crawl", "itpostnews", "--base-url", "itpostnews=ftp://x", "--database", f"sqlite:///{missing}"),
+                             ("itpostnews", "base_url", "'ftp://x'")),
+        "scrapy: bad base_url": Case(("crawl", "itpostnews", "-a", "base_url=notaurl", "-s", f"DATABASE_URL=sqlite:///{missing}"),
+                                     ("itpostnews", "base_url", "'notaurl'"), scrapy=True),
+        "scrapy: no site for news": Case(("crawl", "news", "-s", f"DATABASE_URL=sqlite:///{missing}"),
+                                         ("news", "no site given"), scrapy=True),
+        "scrapy: bad since": Case(("crawl", "itpostnews", "-a", "since=yesterday", "-s", f"DATABASE_URL=sqlite:///{missing}"),
+                                  ("since", "'yesterday'"), scrapy=True),
     }
     for command in READ_COMMANDS:
         found[f"missing file: {' '.join(command)}"] = Case((*command, "--database", f"sqlite:///{missing}"), ("no database at", str(missing)))

@@ -18,11 +18,12 @@ from scrapy.spiderloader import get_spider_loader
 
 from harvester.db import StoreUnavailable, open_database, resolve_database_url
 from harvester.quick_exit import exit_after_cleanup
+from harvester.runner import argument_problem
 
 
 class Command(ScrapyCrawl):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        problem = self._problem(args)
+        problem = self._problem(args, opts)
         if problem:
             print(f"scrapy crawl: error: {problem}", file=sys.stderr)
             self.exitcode = 1
@@ -30,14 +31,18 @@ class Command(ScrapyCrawl):
         super().run(args, opts)
         exit_after_cleanup(self.exitcode)  # the crawl is over and written: skip the interpreter's teardown
 
-    def _problem(self, args: list[str]) -> str | None:
+    def _problem(self, args: list[str], opts: argparse.Namespace) -> str | None:
         """Why the crawl cannot start, or None (Scrapy's own usage errors are left to it)."""
         if len(args) != 1:
             return None
         assert self.settings is not None
-        known = sorted(get_spider_loader(self.settings).list())
+        loader = get_spider_loader(self.settings)
+        known = sorted(loader.list())
         if args[0] not in known:
             return f"unknown spider {args[0]!r} (known: {', '.join(known)})"
+        refused = argument_problem(loader.load(args[0]), getattr(opts, "spargs", {}))
+        if refused:
+            return f"{args[0]}: {refused}"
         if not self.settings.getbool("HARVESTER_STORE_ENABLED", True):
             return None
         try:
