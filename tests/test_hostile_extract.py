@@ -283,3 +283,55 @@ def test_templates_are_dropped_in_linear_time_even_unclosed() -> None:
     started = time.monotonic()
     assert drop_templates(hostile) == hostile
     assert time.monotonic() - started < 2
+
+
+# --- hostile JSON: nesting deeper than any reader, lone surrogate escapes ---------------------------
+
+def _jsonld(source: str) -> str:
+    return f'<script type="application/ld+json">{source}</script>'
+
+
+@pytest.mark.parametrize("source", [
+    "[" * 100_000 + "]" * 100_000,  # json itself gives up (RecursionError)
+    "// a comment line\n" + "[" * 100_000 + "]" * 100_000,  # the lenient reader's path
+    '{"@type": "NewsArticle", "author": ' + "[" * 900 + '"Ann Lee"' + "]" * 900 + "}",  # json reads it; helpers would not
+])
+def test_json_ld_nested_beyond_any_reader_is_skipped_not_fatal(source: str) -> None:
+    result = article(page(head=_jsonld(source)))
+    assert result.title == "A story about the harbour"
+    assert result.authors == []
+
+
+def test_json_ld_nested_reasonably_is_still_read() -> None:
+    wrapped = "[" * 5 + '{"@type": "NewsArticle", "author": {"@type": "Person", "name": "Ann Lee"}}' + "]" * 5
+    assert article(page(head=_jsonld(wrapped))).authors == ["Ann Lee"]
+
+
+def test_deep_embedded_state_is_skipped_not_fatal() -> None:
+    """A client-rendered page (no body in the HTML) whose state nests beyond any reader."""
+    deep = '{"a": ' * 5_000 + "1" + "}" * 5_000
+    html = (f"<html><head><title>Harbour</title></head><body><div id='root'></div>"
+            f"<script id='__NEXT_DATA__' type='application/json'>{deep}</script></body></html>")
+    result = extract(html, URL)
+    assert isinstance(result, NonArticle)
+
+
+def test_lone_surrogate_escapes_never_reach_a_stored_field() -> None:
+    """json decodes "\\ud800" into a str no encoder (no database) accepts; a pair (an emoji) is kept."""
+    item = ('{"@type": "NewsArticle", "headline": "A story about the harbour", '
+            '"author": {"@type": "Person", "name": "Ann \\udfff Lee \\ud83d\\ude00"}, '
+            '"keywords": "ports\\ud800, ships", "articleSection": "Local\\udc00", '
+            '"image": "https://news.example/img/\\ud800quay.jpg"}')
+    result = article(page(head=_jsonld(item)))
+    assert result.authors == ["Ann Lee \U0001f600"]
+    assert result.tags == ["ports", "ships"]
+    assert result.section == "Local"
+    assert result.lead_image == "https://news.example/img/quay.jpg"
+    for value in (result.title, *result.authors, *result.tags, result.section, result.lead_image, result.body_html,
+                  *result.body):
+        value.encode("utf-8")  # raises on a surrogate
+
+
+def test_strip_invisible_removes_lone_surrogates() -> None:
+    assert strip_invisible("Ann \ud800Lee\udfff") == "Ann Lee"
+    assert normalize_text("Ann \ud800 Lee") == "Ann Lee"

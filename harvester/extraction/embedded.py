@@ -12,7 +12,6 @@ recorded with the source "embedded".
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +20,7 @@ import lxml.etree
 import lxml.html
 from lxml.html import HtmlElement
 
+from harvester.extraction import jsonvalue
 from harvester.extraction.normalize import normalize_text
 
 SOURCE = "embedded"
@@ -86,11 +86,7 @@ def _load(text: str) -> Any:
     text = text.lstrip()
     if not text or text[0] not in "{[":
         return None
-    try:
-        value, _ = json.JSONDecoder().raw_decode(text)
-    except ValueError:
-        return None
-    return value
+    return jsonvalue.first_value(text)
 
 
 def _as_text(value: Any) -> str:

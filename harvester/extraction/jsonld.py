@@ -4,6 +4,8 @@ Each ``<script type="application/ld+json">`` is read as extruct reads it: ``json
 strict about control characters) first, and only when that fails extruct's lenient reader
 (comments around the JSON). The first step needs no extruct, whose import loads every one of its
 extractors (microformats, RDFa, BeautifulSoup): a quarter of a second in each worker process.
+Lone surrogate escapes are removed first, and a script nested deeper than ``jsonvalue.MAX_DEPTH``
+is skipped (``harvester.extraction.jsonvalue``).
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from typing import Any
 import lxml.etree
 import lxml.html
 from lxml.html import HtmlElement
+
+from harvester.extraction.jsonvalue import within_depth, without_lone_surrogates
 
 _JSONLD_SCRIPTS = lxml.etree.XPath('descendant-or-self::script[@type="application/ld+json"]')
 
@@ -55,11 +59,15 @@ def jsonld_items(root: HtmlElement) -> list[dict[str, Any]]:
     """Every JSON-LD object of the page; a broken script is skipped, never fatal."""
     raw: list[Any] = []
     for script in _JSONLD_SCRIPTS(root):
-        text = script.xpath("string()")
+        text = without_lone_surrogates(script.xpath("string()"))
         try:
             data = json.loads(text, strict=False)
+        except RecursionError:
+            continue  # nested deeper than anything real (see jsonvalue)
         except ValueError:
-            raw.extend(_lenient(text))
+            raw.extend(item for item in _lenient(text) if within_depth(item))
+            continue
+        if not within_depth(data):
             continue
         if isinstance(data, list):
             raw.extend(item for item in data if item)

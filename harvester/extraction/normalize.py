@@ -17,8 +17,11 @@ _SPACES = re.compile(r"[\s\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u300
 # Characters that are invisible in the page but break matching, searching or display when stored:
 # NUL and the other C0 controls but tab/newline/carriage return, DEL; bidi embeddings and overrides
 # (U+202A-202E) and isolates (U+2066-2069), which can reverse how a title reads; zero-width space,
-# non-joiner and joiner (U+200B-200D), word joiner (U+2060) and BOM / zero-width no-break (U+FEFF).
-_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200d\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+# non-joiner and joiner (U+200B-200D), word joiner (U+2060) and BOM / zero-width no-break (U+FEFF);
+# lone UTF-16 surrogates (U+D800-DFFF: only a page's JSON escapes can make them), which no encoder,
+# and so no database, accepts.
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200d\u202a-\u202e\u2060\u2066-\u2069\ufeff"
+                        "\ud800-\udfff]")
 
 
 def strip_invisible(text: str) -> str:
