@@ -2,13 +2,16 @@
 
 Reasons: ``http_<status>``, ``timeout``, ``dns``, ``connection_refused``, ``connection_reset``,
 ``too_large``, ``redirect_loop``, ``off_site``, ``bad_scheme``, ``robots_disallow``,
-``data_loss``, ``download_failed``, else the exception's class name. ``robots_disallow`` is
+``data_loss``, ``bad_encoding`` (a body its Content-Encoding cannot decode), ``download_failed``,
+else the exception's class name. ``robots_disallow`` is
 not an error: the crawl chose not to fetch (outcome ``skipped``, like ``off_site`` and
 ``bad_scheme``).
 """
 
 from __future__ import annotations
 
+import gzip
+import zlib
 from urllib.parse import urlsplit
 
 from scrapy.exceptions import (
@@ -32,6 +35,31 @@ from twisted.internet.error import (
 )
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
+
+
+def _decoding_errors() -> tuple[type[BaseException], ...]:
+    """What Scrapy's HttpCompressionMiddleware lets through when a body does not decode as its
+    Content-Encoding says (gzip, deflate, br, zstd)."""
+    errors: list[type[BaseException]] = [gzip.BadGzipFile, zlib.error, EOFError]
+    try:
+        import brotli
+
+        errors.append(brotli.error)
+    except (ImportError, AttributeError):  # pragma: no cover - Scrapy needs brotli or brotlicffi
+        pass
+    try:
+        from compression import zstd  # type: ignore[import-not-found]
+    except ImportError:
+        try:
+            from backports import zstd  # type: ignore[import-not-found,no-redef]
+        except ImportError:  # pragma: no cover
+            zstd = None
+    if zstd is not None:
+        errors.append(zstd.ZstdError)
+    return tuple(errors)
+
+
+DECODING_ERRORS = _decoding_errors()
 
 #: Reasons for URLs the crawl decided not to fetch (fetch_log outcome "skipped", not "error").
 NOT_FETCHED_BY_RULE = frozenset({"robots_disallow", "off_site", "bad_scheme", "duplicate"})
@@ -66,6 +94,10 @@ def failure_reason(failure: Failure) -> tuple[str, int | None]:
         return "data_loss", None
     if failure.check(ConnectionLost, ConnectionDone, ResponseNeverReceived, ResponseFailed):
         return "connection_reset", None
+    if failure.check(*DECODING_ERRORS):
+        return "bad_encoding", None
+    if failure.check(ValueError) and "scheme" in str(failure.value).lower():
+        return "bad_scheme", None  # a redirect to a URL Scrapy cannot request (javascript:, mailto: ...)
     if failure.check(DownloadFailedError):
         text = str(failure.value).lower()
         if "connection" in text and ("lost" in text or "reset" in text or "closed" in text):

@@ -7,9 +7,10 @@ says cp1252 against a meta that says UTF-8; UTF-8 with two broken bytes; UTF-16)
 quotes in the URL) and one article under three URLs with rel=canonical. Traps (``traps``, never
 stored, each with the fetch_log reasons that may record it): walls, challenge, paywall, soft 404,
 listings, link dumps, 100k links, 5,000 nested divs, broken markup, a 30 MB page with and without
-Content-Length, a gzip bomb, redirect loops and chains, off-site and file:/ftp: redirects, 404, 410,
-500, 503, 429 with Retry-After: 3600, a byte-a-second drip, a hang after the headers, a connection
-reset, a robots.txt-disallowed page and a redirect to an already-fetched URL. Discovery: robots.txt
+Content-Length, gzip, deflate and brotli bombs, a body that is not the gzip it says it is, redirect
+loops and chains, off-site and file:/ftp:/javascript: redirects, 404, 410, 500, 503, 429 with
+Retry-After: 3600, a byte-a-second drip, a hang after the headers, a connection reset, a
+robots.txt-disallowed page and a redirect to an already-fetched URL. Discovery: robots.txt
 lists a 50,000-URL sitemap of 404s first, then a gzipped sitemap bomb, billion laughs, external
 entities, and a nested sitemap index (gzipped and news sitemaps of the good articles, a sitemap of
 the traps, off-site child sitemaps); an RSS feed and the home page list the good articles too.
@@ -25,6 +26,7 @@ import contextlib
 import gzip
 import html
 import io
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -53,6 +55,17 @@ def gzip_bomb(prefix: bytes, suffix: bytes) -> bytes:
             gz.write(block)
         gz.write(suffix)
     return out.getvalue()
+
+
+@lru_cache(maxsize=None)
+def compressed_bomb(coding: str) -> bytes:
+    """An HTML page of BOMB_BYTES of spaces, compressed with ``coding`` (deflate or br), built once."""
+    page = b"<html><head><title>Bomb</title></head><body>" + b" " * BOMB_BYTES + b"</body></html>"
+    if coding == "deflate":
+        return zlib.compress(page, 9)
+    import brotli  # Scrapy's own dependency for br
+
+    return brotli.compress(page, quality=5)
 
 
 @dataclass
@@ -220,6 +233,14 @@ class HostileSite:
         bomb = gzip_bomb(b"<html><head><title>Bomb</title></head><body>", b"</body></html>")
         self._trap(self.bomb_path, Route(headers={"Content-Type": "text/html; charset=utf-8",
                                                   "Content-Encoding": "gzip"}, body=bomb), "too_large")
+        self.other_bomb_paths = (f"{base}/12/deflate-bomb-compressed-story/", f"{base}/12/brotli-bomb-compressed-story/")
+        for path, coding in zip(self.other_bomb_paths, ("deflate", "br")):
+            self._trap(path, Route(headers={"Content-Type": "text/html; charset=utf-8", "Content-Encoding": coding},
+                                   body=compressed_bomb(coding)), "too_large")
+        self.corrupt_gzip_path = f"{base}/12/corrupt-gzip-story/"
+        self._trap(self.corrupt_gzip_path, Route(headers={"Content-Type": "text/html; charset=utf-8",
+                                                          "Content-Encoding": "gzip"},
+                                                 body=b"<html><body>not gzip at all</body></html>" * 50), "bad_encoding")
         # and the soft 404s among the archive URLs of the huge sitemap
         for i in range(SOFT_404_ARCHIVE):
             self.site.routes[archive_path(i)] = html_route(pages.SOFT_404)
@@ -241,10 +262,12 @@ class HostileSite:
             self._trap(path, Route("redirect", 302, location=server.base_url + "/news/2026/10/15/offsite-article-elsewhere/"),
                        "off_site")
             self.offsite_paths.append(path)
-        self.bad_scheme_paths = (f"{base}/16/redirect-to-file-scheme/", f"{base}/16/redirect-to-ftp-scheme/")
+        self.bad_scheme_paths = (f"{base}/16/redirect-to-file-scheme/", f"{base}/16/redirect-to-ftp-scheme/",
+                                 f"{base}/16/redirect-to-javascript-scheme/")
         self._trap(self.bad_scheme_paths[0], Route("redirect", 302, location="file:///etc/passwd"), "bad_scheme")
         self._trap(self.bad_scheme_paths[1], Route("redirect", 302, location="ftp://127.0.0.1/pub/story.html"),
                    "bad_scheme")
+        self._trap(self.bad_scheme_paths[2], Route("redirect", 302, location="javascript:alert(1)"), "bad_scheme")
         self.missing_path = f"{base}/17/missing-story-returns-404/"
         self.traps[self.missing_path] = Trap(self.missing_path, ("http_404",))
         for status, path in ((410, f"{base}/17/removed-story-returns-410/"), (500, f"{base}/18/server-error-story-500/"),
