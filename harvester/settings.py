@@ -69,6 +69,9 @@ AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 0.5
 AUTOTHROTTLE_MAX_DELAY = 30
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+# A crawl whose every site is on a loopback address (a mirror, a test server) runs without the
+# delay and AutoThrottle (harvester/loopback.py); True keeps them there too. -s values always win.
+HARVESTER_THROTTLE_LOOPBACK = False
 
 # Pages of a site are found through sitemaps, feeds and listings; listings are followed
 # only this deep from a seed listing page.

@@ -56,6 +56,7 @@ from harvester.fetch_errors import NOT_FETCHED_BY_RULE, failure_reason
 from harvester.frontier import Frontier
 from harvester.incremental import ARTICLE_META, OUTCOME_META, SKIPPED_META
 from harvester.items import ArticleItem, DiscoveredItem, FetchOutcomeItem
+from harvester.loopback import unthrottle_loopback
 from harvester.signals import urls_not_fetched
 from harvester.workers import EXTRACT_INTERRUPTED, ExtractFailure, PageJob, acquire_pool, default_workers, release_pool
 
@@ -152,6 +153,9 @@ class SiteSpider(scrapy.Spider):
             settings.getfloat("HARVESTER_EXTRACT_TIMEOUT", 20.0),
             settings.getint("HARVESTER_EXTRACT_MEMORY_MB", 2048),
         )
+        if unthrottle_loopback(settings, (urlsplit(m.base_url).hostname for m in spider.origin_maps)):
+            spider.logger.info("every site is on a loopback address: no download delay, no AutoThrottle "
+                               "(HARVESTER_THROTTLE_LOOPBACK=True keeps them)")
         _recover_jobdir(settings.get("JOBDIR"), spider.logger)
         spider.bypass_dupefilter = bool(settings.get("JOBDIR"))
         crawler.signals.connect(spider._on_idle, signal=signals.spider_idle)

@@ -1,13 +1,15 @@
 """End to end: ``scrapy crawl news`` against a hostile site served on 127.0.0.1 (tests/hostile).
 
-One real crawl (module fixture) with the project's defaults, politeness delays off, into a fresh
-SQLite file; the tests then read the store, the crawl stats and what the servers saw.
+One real crawl (module fixture) with the project's defaults, no setting given (the site is on
+loopback, so the crawl runs without delays: harvester/loopback.py), into a fresh SQLite file; the
+tests then read the store, the crawl stats and what the servers saw.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -89,8 +91,8 @@ def crawl(tmp_path_factory: pytest.TempPathFactory) -> HostileCrawl:
         command = [
             sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"site={site.base}",
             "-s", f"HARVESTER_STATS_FILE={stats_file}", "-s", f"LOG_FILE={log_file}", "-s", "LOG_LEVEL=INFO",
-            # politeness delays off (loopback); every limit stays at the project's default
-            "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", *EXTRA_SETTINGS,
+            # nothing but the project's defaults (on loopback they run without delays: harvester/loopback.py)
+            *EXTRA_SETTINGS,
         ]
         started = time.monotonic()
         process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE,
@@ -175,10 +177,12 @@ FAILURES = {
     "redirect loop": ("loop_paths", REDIRECT_LOOP, "error"),
     "too many redirects": ("chain_paths", REDIRECT_LOOP, "error"),
     "off-site redirect": ("offsite_paths", OFF_SITE, None),
-    "redirect to file:/ftp:": ("bad_scheme_paths", BAD_SCHEME, None),
+    "redirect to file:/ftp:/javascript:": ("bad_scheme_paths", BAD_SCHEME, None),
     "30 MB page": ("big_path", TOO_LARGE, "error"),
     "30 MB page without Content-Length": ("unsized_path", TOO_LARGE, "error"),
     "gzip bomb": ("bomb_path", TOO_LARGE, "error"),
+    "deflate and brotli bombs": ("other_bomb_paths", TOO_LARGE, "error"),
+    "a body that does not decode as its Content-Encoding": ("corrupt_gzip_path", "bad_encoding", "error"),
     "gzipped sitemap bomb": ("sitemap_bomb_path", TOO_LARGE, None),
     "one byte a second": ("drip_path", TIMEOUT, "error"),
     "hangs after headers": ("hang_path", TIMEOUT, "error"),
@@ -237,6 +241,13 @@ def test_every_failed_or_skipped_fetch_has_a_reason(crawl: HostileCrawl) -> None
                       "AND (reason IS NULL OR reason = '')")
     assert rows == []
     assert crawl.rows("SELECT count(*) FROM fetch_log WHERE outcome = 'error'")[0][0] > 0
+
+
+def test_every_reason_is_a_word_of_the_vocabulary_not_an_exception_name(crawl: HostileCrawl) -> None:
+    """Reasons are lower-case words (``too_large``, ``http_404``); a class name such as ``ValueError``
+    means a failure nobody classified."""
+    reasons = {reason for (reason,) in crawl.rows("SELECT DISTINCT reason FROM fetch_log WHERE reason IS NOT NULL")}
+    assert sorted(r for r in reasons if not re.fullmatch(r"[a-z][a-z0-9_]*", r)) == []
 
 
 def test_the_event_loop_never_stalls_for_long(crawl: HostileCrawl) -> None:
