@@ -48,6 +48,9 @@ _CANONICAL = re.compile(rb"<link\b[^>]*\brel\s*=\s*[\"']?canonical\b[^>]*>", re.
 _SLUG = re.compile(r"[^a-z0-9]+")
 POLITENESS_OFF = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
                   "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16")
+EVERY_COPY_STORED = ("-s", "HARVESTER_DEDUPE_CONTENT=False")
+"""The copies of a page are one article to the store (a duplicate under another URL, nothing
+written); the benchmark stores each as its own article, the cost of K distinct articles."""
 
 
 @dataclass
@@ -178,7 +181,7 @@ sys.exit(code)
 def run_crawl(label: str, args: list[str], db_path: Path, workdir: Path, served: int) -> CrawlFigures:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HARVESTER_", "SCRAPY_"))}
     env["HARVESTER_DATABASE_URL"] = f"sqlite:///{db_path}"
-    command = [sys.executable, "-m", "scrapy", "crawl", *args, *POLITENESS_OFF,
+    command = [sys.executable, "-m", "scrapy", "crawl", *args, *POLITENESS_OFF, *EVERY_COPY_STORED,
                "-s", f"LOG_FILE={workdir / (label + '.log')}", "-s", "LOG_LEVEL=INFO"]
     usage_file = workdir / f"{label}-rusage.json"
     started = time.perf_counter()

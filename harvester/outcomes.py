@@ -6,7 +6,8 @@ count the same outcomes, in this order:
 =====================  ==========================================================================
 new                    an article stored for the first time
 changed                a stored article whose content changed (a new revision)
-unchanged              fetched again, same content (compared by the store, or the same bytes)
+unchanged              fetched again, same content (compared by the store, or the same bytes), or
+                       the content of an article stored under another URL (reason duplicate)
 not modified           a conditional re-check answered 304
 skipped                a known article outside the re-check window: not fetched at all
 not an article         a listing, soft 404, paywall, block page, empty or too short page
@@ -66,7 +67,8 @@ class Outcomes:
             pages=_total(stats, "response_received_count"),
             new=_total(stats, "harvester/stored/new"),
             changed=_total(stats, "harvester/stored/changed"),
-            unchanged=_total(stats, "harvester/stored/unchanged") + _total(stats, "harvester/incremental/unchanged"),
+            unchanged=(_total(stats, "harvester/stored/unchanged") + _total(stats, "harvester/stored/duplicate")
+                       + _total(stats, "harvester/incremental/unchanged")),
             not_modified=_total(stats, "harvester/incremental/not_modified"),
             skipped=_total(stats, "harvester/incremental/skipped_known"),
             not_article=_total(stats, "harvester/non_article/"),

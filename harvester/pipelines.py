@@ -185,7 +185,7 @@ class StorePipeline:
             if isinstance(exc, SchemaOutdated) or classify(exc) == "data":
                 raise
             raise StoreUnavailable(describe(exc), classify(exc)) from exc
-        store = ArticleStore(engine)
+        store = ArticleStore(engine, dedupe_content=self.settings.dedupe_content)
         self._replay(store, spider)
         sites = site_keys(spider)
         self.cluster = cluster = ClusterRun.of(self.crawler)  # harvester.cluster: one run for all workers, or None
@@ -488,6 +488,7 @@ class StoreSettings:
     lock_check_seconds: float
     policy: RetryPolicy
     boilerplate: Thresholds | None  # None: learned boilerplate off (HARVESTER_BOILERPLATE_LEARNING)
+    dedupe_content: bool = True  # HARVESTER_DEDUPE_CONTENT: a site's article under a second URL is a duplicate
 
     @classmethod
     def from_settings(cls, settings: Any) -> StoreSettings:
@@ -506,6 +507,7 @@ class StoreSettings:
             ),
             boilerplate=Thresholds.from_settings(settings.get)
             if settings.getbool("HARVESTER_BOILERPLATE_LEARNING", True) else None,
+            dedupe_content=settings.getbool("HARVESTER_DEDUPE_CONTENT", True),
         )
 
 

@@ -31,6 +31,9 @@ REDIRECT_MAX_TIMES = 10
 HARVESTER_MAX_SITEMAP_URLS = 50_000
 HARVESTER_MAX_PAGE_LINKS = 5_000
 HARVESTER_MAX_ARTICLES_PER_RUN = 10_000
+# A new URL whose title and body are those of an article of the same site stored under another URL
+# (a print, AMP or mobile copy without rel=canonical) is recorded as a duplicate of it, not stored.
+HARVESTER_DEDUPE_CONTENT = True
 
 # Extraction runs in worker processes (harvester.workers): 0 = one per CPU; 1 = in the crawling
 # process (debugging). Each page has a time budget (seconds) and each worker a memory budget

@@ -118,9 +118,21 @@ def test_crawl_finishes_within_two_minutes_and_exits_0(crawl: HostileCrawl) -> N
 def test_exactly_the_good_articles_are_stored_once(crawl: HostileCrawl) -> None:
     stored = [unquote(url) for (url,) in crawl.rows("SELECT url FROM articles")]
     expected = {unquote(crawl.url(path)) for path in crawl.site.good}
+    copies = {unquote(crawl.url(path)) for path in crawl.site.uncanonical_copies}
     assert len(stored) == len(set(stored))
-    assert sorted(set(stored) - expected) == [], "stored pages that are not good articles"
+    assert len(copies & set(stored)) == 1, "the article served under three URLs without rel=canonical"
+    assert sorted(set(stored) - expected - copies) == [], "stored pages that are not good articles"
     assert sorted(expected - set(stored)) == [], "good articles not stored"
+
+
+def test_the_copies_without_canonical_are_recorded_as_duplicates_of_the_stored_one(crawl: HostileCrawl) -> None:
+    rows = crawl.fetch_rows(*crawl.site.uncanonical_copies)
+    stored = [r for r in rows if r[1] == "stored"]
+    duplicates = [r for r in rows if (r[1], r[2]) == ("unchanged", DUPLICATE)]
+    assert len(stored) == 1 and len(duplicates) == 2, rows
+    article_ids = {article_id for (article_id,) in crawl.rows(
+        "SELECT DISTINCT article_id FROM fetch_log WHERE url IN (%s)" % ",".join("?" * len(rows)), *[r[0] for r in rows])}
+    assert len(article_ids) == 1 and None not in article_ids
 
 
 def test_no_stored_text_carries_script_text_or_invisible_characters(crawl: HostileCrawl) -> None:

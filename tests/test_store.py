@@ -147,6 +147,34 @@ def test_same_article_again_is_unchanged_and_only_moves_last_seen(
     assert after.content_hash == before.content_hash
 
 
+def test_the_same_article_under_another_url_of_the_site_is_a_duplicate(store: ArticleStore, engine: Engine) -> None:
+    """A print, AMP or mobile copy without rel=canonical: one article, nothing written for the copy."""
+    assert save(store, make_article(), T0) == "new"
+    copy = URL.rstrip("/") + "/print/"
+    assert save(store, make_article(url=copy, authors=["Péter Nagy"], tags=[]), T1) == "duplicate"
+    assert count(engine, "articles") == 1
+    assert count(engine, "article_revisions") == 1
+    assert stored(engine).last_seen_at == T0  # the stored article's own URL was not seen again
+    with engine.connect() as conn:
+        assert conn.execute(select(ArticleRow.url)).scalars().all() == [URL]
+
+
+def test_without_content_dedupe_every_url_is_its_own_article(engine: Engine) -> None:
+    store = ArticleStore(engine, dedupe_content=False)  # HARVESTER_DEDUPE_CONTENT = False
+    assert save(store, make_article(), T0) == "new"
+    assert save(store, make_article(url=URL.rstrip("/") + "/print/"), T1) == "new"
+    assert count(engine, "articles") == 2
+
+
+def test_same_content_on_another_site_or_with_another_title_is_its_own_article(
+    store: ArticleStore, engine: Engine
+) -> None:
+    save(store, make_article(), T0)
+    assert save(store, make_article(url="https://othersite.example/2025/03/01/votes/"), T1, site="other") == "new"
+    assert save(store, make_article(url=URL + "follow-up/", title="Parliament votes again"), T1) == "new"
+    assert count(engine, "articles") == 3
+
+
 def test_nbsp_and_padding_do_not_count_as_a_change(store: ArticleStore, engine: Engine) -> None:
     save(store, make_article(), T0)
     padded = make_article(
@@ -196,7 +224,7 @@ def test_same_instant_in_another_timezone_is_unchanged(store: ArticleStore) -> N
 
 def test_authors_and_tags_are_joinable_with_sql(store: ArticleStore, engine: Engine) -> None:
     save(store, make_article(), T0)
-    other = make_article(url=URL + "2", authors=["Péter Nagy"], tags=["Budget", "Economy"])
+    other = make_article(url=URL + "2", title="Another story", authors=["Péter Nagy"], tags=["Budget", "Economy"])
     save(store, other, T0)
     with engine.connect() as conn:
         bylines = conn.execute(
@@ -344,10 +372,11 @@ def test_site_summary_counts_articles_and_words_for_every_site(store: ArticleSto
 
 def test_iter_articles_orders_by_site_published_url(store: ArticleStore, engine: Engine) -> None:
     later = datetime(2025, 3, 2, tzinfo=timezone.utc)
-    save(store, make_article(url="https://b.example/undated", published=None), T0)
-    save(store, make_article(url="https://b.example/late", published=later), T0)
-    save(store, make_article(url="https://b.example/z-early"), T0)
-    save(store, make_article(url="https://b.example/a-early"), T0)
+    # distinct titles: the same title and body under two URLs of a site is one article (a duplicate)
+    save(store, make_article(url="https://b.example/undated", title="Undated", published=None), T0)
+    save(store, make_article(url="https://b.example/late", title="Late", published=later), T0)
+    save(store, make_article(url="https://b.example/z-early", title="Z"), T0)
+    save(store, make_article(url="https://b.example/a-early", title="A"), T0)
     save(store, make_article(url="https://a.example/x"), T0, site="aaa")
     urls = [r["url"] for r in iter_articles(engine)]
     assert urls == [

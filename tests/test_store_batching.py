@@ -34,9 +34,10 @@ def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-def page(slug: str, at: datetime, *, title: str = "Parliament votes", authors: tuple[str, ...] = ("Anna Kovács",),
+def page(slug: str, at: datetime, *, title: str | None = None, authors: tuple[str, ...] = ("Anna Kovács",),
          tags: tuple[str, ...] = ("Budget",), body: list[str] = BODY) -> FetchedArticle:
     url = BASE + slug
+    title = title or f"Parliament votes ({slug})"  # one title per URL: the same title and body twice is a duplicate
     article = Article(url=url, title=title, body=body, authors=list(authors), tags=list(tags),
                       published=datetime(2025, 3, 1, 7, 0, tzinfo=UTC))
     raw = RawResponse(f"<html><body><h1>{title}</h1></body></html>".encode(), 200, {"ETag": f'"{slug}"'})

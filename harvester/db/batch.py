@@ -134,7 +134,8 @@ def _write(
             )
         return None
     outcome = store.save_on(conn, entry)
-    logged = UNCHANGED if outcome.result == "unchanged" else STORED
+    # a duplicate (the content of an article stored under another URL) is "unchanged", reason duplicate
+    logged = UNCHANGED if outcome.result in ("unchanged", "duplicate") else STORED
     status = entry.raw.status if entry.raw is not None else None
     if run_id is not None:
         log_fetch(

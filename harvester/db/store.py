@@ -67,7 +67,9 @@ __all__ = [
     "article_values",
 ]
 
-SaveResult = Literal["new", "changed", "unchanged"]
+SaveResult = Literal["new", "changed", "unchanged", "duplicate"]
+"""``duplicate``: a new URL whose title and body are those of an article of the same site already
+stored under another URL (a print, AMP or mobile copy without rel=canonical); nothing is written."""
 RevisionOrigin = Literal["crawl", "reextract"]
 
 # Columns that describe the article itself: when all of these (and the author and tag
@@ -181,9 +183,11 @@ def article_values(article: Article) -> dict[str, Any]:
 class ArticleStore:
     """Writes articles to the store."""
 
-    def __init__(self, engine: Engine, *, extractor_version: str = harvester.__version__) -> None:
+    def __init__(self, engine: Engine, *, extractor_version: str = harvester.__version__,
+                 dedupe_content: bool = True) -> None:
         self._engine = engine
         self._extractor_version = extractor_version
+        self._dedupe_content = dedupe_content  # False: every URL is its own article, whatever its content
 
     @property
     def engine(self) -> Engine:
@@ -257,6 +261,11 @@ class ArticleStore:
             return self._touch(conn, existing, page, origin)
 
         crawled = origin == "crawl"
+        if existing is None and crawled and self._dedupe_content:
+            twin = conn.execute(_article_by_content(conn), {"b_site": values["site_id"],
+                                                            "b_hash": values["content_hash"]}).first()
+            if twin is not None:
+                return SaveOutcome("duplicate", twin.id, None, twin.cluster_id)
         if existing is None and not crawled:
             raise ValueError(f"re-extraction of an article not in the store: {values['url']}")
         values |= {
@@ -361,6 +370,13 @@ _LATEST_REVISION: Select[Any] = (
 def _article_by_url(conn: Connection) -> Any:
     return built(conn, ("article by url",),
                  lambda: select(ARTICLES).where(ARTICLES.c.url == bindparam("b_url")).with_for_update())
+
+
+def _article_by_content(conn: Connection) -> Any:
+    """An article of the site with this title and body (``content_hash``, indexed), the first stored."""
+    return built(conn, ("article by content",), lambda: select(ARTICLES.c.id, ARTICLES.c.cluster_id).where(
+        ARTICLES.c.content_hash == bindparam("b_hash"), ARTICLES.c.site_id == bindparam("b_site"),
+    ).order_by(ARTICLES.c.id).limit(1))
 
 
 def _unchanged(

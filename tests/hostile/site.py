@@ -4,7 +4,8 @@ Good articles (``good``, stored exactly once each): 15 stories in five markup st
 cases (cp1252 declared only in the HTTP header; UTF-8 with a BOM and no declaration; a header that
 says cp1252 against a meta that says UTF-8; UTF-8 with two broken bytes; UTF-16), an injection page
 (script/style in the h1, SQL quotes, NUL, U+202E, zero-width characters, escaped markup in the text,
-quotes in the URL) and one article under three URLs with rel=canonical. Traps (``traps``, never
+quotes in the URL), one article under three URLs with rel=canonical and one under three URLs
+without it (``uncanonical_copies``: stored once, under whichever URL came first). Traps (``traps``, never
 stored, each with the fetch_log reasons that may record it): walls, challenge, paywall, soft 404,
 listings, link dumps, 100k links, 5,000 nested divs, broken markup, a 30 MB page with and without
 Content-Length, gzip, deflate and brotli bombs, a body that is not the gzip it says it is, redirect
@@ -205,6 +206,16 @@ class HostileSite:
             self.site.routes[copy] = html_route(page)
         self.duplicate_redirect = "/news/2026/11/04/harbour-bridge-reopens-old-slug/"
         self._trap(self.duplicate_redirect, Route("redirect", 301, location=canonical), "duplicate")
+        # the same article under three URLs and no rel=canonical anywhere (a print and a mobile copy):
+        # whichever URL is fetched first is stored, the others are recorded as duplicates
+        twin = pages.special_story(
+            "ferry-fares-rise-for-winter", "Ferry fares rise for the winter", "2026-11-04T06:00:00+00:00",
+            "Ferry fares to the islands will rise by eight percent from December, the operator said on Wednesday.")
+        twin_page = html_route(pages.article_page(twin))
+        self.uncanonical_copies = (twin.path, f"/print{twin.path}", f"/m{twin.path}")
+        for copy in self.uncanonical_copies:
+            self.site.routes[copy] = twin_page
+        self.uncanonical_story = twin
 
     def _content_traps(self) -> None:
         base = "/news/2026/10"
@@ -315,6 +326,7 @@ class HostileSite:
         routes["/sitemaps/news.xml"] = html_route(news_urlset([(b + p, s) for p, s in good]),
                                                   content_type="application/xml")
         hostile = [b + path for path in self.traps] + [b + path for path in self.duplicate_copies]
+        hostile += [b + path for path in self.uncanonical_copies]
         routes["/sitemaps/hostile.xml"] = html_route(urlset(hostile), content_type="application/xml")
         routes["/feed.xml"] = html_route(rss(b, good), content_type="application/rss+xml; charset=utf-8")
         routes["/"] = html_route(self._home(good))
@@ -322,7 +334,7 @@ class HostileSite:
     def _home(self, good: list[tuple[str, Story]]) -> str:
         links = [(path, story.title) for path, story in good]
         links += [(path, "More news") for path in self.traps]
-        links += [(path, "Copy") for path in self.duplicate_copies]
+        links += [(path, "Copy") for path in (*self.duplicate_copies, *self.uncanonical_copies)]
         links += [(server.base_url + "/news/2026/10/25/offsite-linked-story-elsewhere/", "Partner story")
                   for server in self.elsewhere]
         hostile_hrefs = ["javascript:alert(1)", "file:///etc/passwd", "ftp://127.0.0.1/pub/story-from-ftp-server/",
