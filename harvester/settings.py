@@ -18,8 +18,23 @@ CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 DOWNLOAD_DELAY = 0.5
 DOWNLOAD_TIMEOUT = 30
+HARVESTER_ROBOTS_TIMEOUT = 10  # robots.txt (harvester/robots_timeout.py): the host's pages wait for it
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# Scrapy's list but for DownloadTimeoutError: a request that timed out already held a download slot
+# for DOWNLOAD_TIMEOUT seconds, and two retries made one hanging URL cost a slot for 90 s; it is
+# recorded (reason timeout) and tried again by the next run, like any failed URL.
+RETRY_EXCEPTIONS = [
+    "scrapy.exceptions.CannotResolveHostError",
+    "scrapy.exceptions.DownloadConnectionRefusedError",
+    "scrapy.exceptions.DownloadFailedError",
+    "scrapy.exceptions.ResponseDataLossError",
+    "twisted.internet.error.ConnectionDone",
+    "twisted.internet.error.ConnectError",
+    "twisted.internet.error.ConnectionLost",
+    "builtins.OSError",  # the compression middleware's error on an empty response
+    "scrapy.core.downloader.handlers.http11.TunnelError",
+]
 # Limits: a response over DOWNLOAD_MAXSIZE bytes (after decompression too: a gzip bomb) is
 # dropped and logged ``too_large``; a redirect chain ends after REDIRECT_MAX_TIMES hops
 # (``redirect_loop``).
@@ -140,6 +155,8 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     # before RobotsTxtMiddleware (100): a skipped article costs nothing at all
     "harvester.incremental.IncrementalMiddleware": 50,
+    # robots.txt waits HARVESTER_ROBOTS_TIMEOUT, not DOWNLOAD_TIMEOUT: every page of the host waits for it
+    "harvester.robots_timeout.RobotsTimeout": 60,
     # Scrapy's meta-refresh redirects, reading the first 4,096 characters without decoding the
     # whole page on the event loop
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,

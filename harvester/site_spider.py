@@ -212,7 +212,9 @@ class SiteSpider(scrapy.Spider):
             priority=priority,
             cb_kwargs=cb_kwargs,
             dont_filter=self.bypass_dupefilter,
-            meta={PROBE_META: probe, ARTICLE_META: article, CHANNEL_META: channel},
+            # robots.txt itself is not held back until Scrapy's robots.txt middleware has fetched it
+            meta={PROBE_META: probe, ARTICLE_META: article, CHANNEL_META: channel,
+                  **({"dont_obey_robotstxt": True} if channel == "robots" else {})},
         )
 
     def _once(self, real_url: str, callback: Any, channel: str, **kwargs: Any) -> Iterator[scrapy.Request]:
@@ -542,10 +544,12 @@ class SiteSpider(scrapy.Spider):
         chain = request.meta.get("redirect_urls") or []
         url = self._to_real(chain[0] if chain else request.url)  # the URL the crawl asked for
         reason, status = failure_reason(failure)
-        if request.callback == self.parse_robots and (reason.startswith("http_4") or reason == "robots_disallow"):
-            self.logger.info("no robots.txt at %s; probing fallback sitemaps", url)
-            yield from self._sitemap_probes(url)
-            return
+        if request.callback == self.parse_robots:
+            if reason.startswith("http_4") or reason == "robots_disallow":
+                self.logger.info("no robots.txt at %s; probing fallback sitemaps", url)
+                yield from self._sitemap_probes(url)
+                return
+            yield from self._sitemap_probes(url)  # unreachable (5xx, timeout): recorded below, sitemaps still tried
         if request.meta.get(PROBE_META) and reason.startswith("http_4"):
             self.logger.info("probe missed [%s]: %s", reason, url)
             self._count("discovery/probe_missed")

@@ -255,6 +255,12 @@ def test_every_failed_or_skipped_fetch_has_a_reason(crawl: HostileCrawl) -> None
     assert crawl.rows("SELECT count(*) FROM fetch_log WHERE outcome = 'error'")[0][0] > 0
 
 
+def test_a_page_that_timed_out_is_not_fetched_again_in_the_run(crawl: HostileCrawl) -> None:
+    """It held a download slot for DOWNLOAD_TIMEOUT already; the next run tries it again."""
+    hits = crawl.site.site.hits
+    assert [hits.count(path) for path in (crawl.site.drip_path, crawl.site.hang_path)] == [1, 1]
+
+
 def test_every_reason_is_a_word_of_the_vocabulary_not_an_exception_name(crawl: HostileCrawl) -> None:
     """Reasons are lower-case words (``too_large``, ``http_404``); a class name such as ``ValueError``
     means a failure nobody classified."""
