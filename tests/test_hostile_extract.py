@@ -335,3 +335,25 @@ def test_lone_surrogate_escapes_never_reach_a_stored_field() -> None:
 def test_strip_invisible_removes_lone_surrogates() -> None:
     assert strip_invisible("Ann \ud800Lee\udfff") == "Ann Lee"
     assert normalize_text("Ann \ud800 Lee") == "Ann Lee"
+
+
+# --- pages with more elements than any article: classed at once, not left to the time budget ---------
+
+_SENTENCE = "The harbour authority said on Monday that it would rebuild the quay."
+
+
+@pytest.mark.parametrize("markup", [
+    "".join(f"<p>{_SENTENCE} {i}</p>" for i in range(60_000)),  # 300,000 took trafilatura over ten minutes
+    "<table>" + "".join(f"<tr><td>{i}</td><td>{_SENTENCE}</td></tr>" for i in range(20_000)) + "</table>",
+    "<p>" + (_SENTENCE + "<br>") * 60_000 + "</p>",
+    "".join(f"<div class='c{i % 50}'><span>{_SENTENCE}</span></div>" for i in range(30_000)),
+])
+def test_a_page_with_more_elements_than_any_article_is_malformed(markup: str) -> None:
+    result = extract(page(raw_body=markup), URL)
+    assert isinstance(result, NonArticle)
+    assert result.page_class == PageClass.MALFORMED and "elements" in result.reason
+
+
+def test_a_long_article_well_under_the_element_limit_is_still_an_article() -> None:
+    paragraphs = [f"{p} (Part {i}.)" for i in range(120) for p in PROSE]  # 480 paragraphs, longer than any dev-set page
+    assert len(article(page(body=paragraphs)).body) == len(paragraphs)

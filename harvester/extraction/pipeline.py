@@ -20,7 +20,7 @@ from harvester.extraction.classify import (
     wall_reason,
 )
 from harvester.extraction.cleaning import Paragraph, drop_nodes, sanitized_html
-from harvester.extraction.document import MalformedPage, decode_page, parse
+from harvester.extraction.document import MAX_ELEMENTS, MalformedPage, decode_page, parse
 from harvester.extraction.embedded import embedded_article
 from harvester.extraction.generic import MIN_BODY_WORDS, BodyCandidate, choose, evaluate, find_body
 from harvester.extraction.language import detect_language
@@ -136,6 +136,9 @@ def run(html: str | bytes | None, url: str, rules: SiteRules | None = None) -> E
                                    or link_dump_reason(document.body, GIANT_DUMP_LINKS, GIANT_DUMP_DENSITY))
     if reason:
         return NonArticle(url, PageClass.LISTING, reason)
+    if document.oversized:  # the body search would run into the worker's time budget
+        return NonArticle(url, PageClass.MALFORMED,
+                          f"malformed: over {MAX_ELEMENTS:,} elements, more than any article page has")
     # the body repeats the heading as shown (kicker included), which may differ from the stored title
     shown = text_of(meta.title_node) if meta.title_node is not None else meta.title
     # the page's text measured once for the generic path's stages; a site-rule page skips it
