@@ -75,7 +75,8 @@ def sitemaps_in_robots(body: bytes, base_url: str) -> list[str]:
 def parse_sitemap(
     body: bytes, *, max_urls: int = MAX_SITEMAP_URLS, max_bytes: int = MAX_SITEMAP_BYTES
 ) -> SitemapEntries | None:
-    """Parse a sitemap, news sitemap or sitemap index (gzip accepted); None when it is not one.
+    """Parse a sitemap, news sitemap or sitemap index (gzip accepted), or a plain-text sitemap (one
+    URL per line); None when it is not one.
 
     A gzip body is decompressed to at most ``max_bytes`` (a gzip bomb is not a sitemap); at most
     ``max_urls`` entries are read, the rest counted in ``dropped``. Entities are never expanded
@@ -94,6 +95,8 @@ def parse_sitemap(
             return None
     if len(body) > max_bytes:
         return SitemapEntries(sitemaps=[], pages=[], too_large=True)
+    if not body.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        return _text_sitemap(body, max_urls)
     parser = etree.XMLParser(
         recover=True, remove_comments=True, resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False
     )
@@ -122,6 +125,20 @@ def parse_sitemap(
         if (loc := _child_text(entry, "loc"))
     ]
     return SitemapEntries(sitemaps=[], pages=pages, dropped=dropped)
+
+
+def _text_sitemap(body: bytes, max_urls: int) -> SitemapEntries | None:
+    """A plain-text sitemap (sitemaps.org: one absolute URL per line, UTF-8); None when no line is one."""
+    urls = []
+    for line in body.decode("utf-8", errors="replace").lstrip("\ufeff").splitlines():
+        url = line.strip()
+        parts = urlsplit(url)
+        if parts.scheme in ("http", "https") and parts.netloc and " " not in url:
+            urls.append(url)
+    if not urls:
+        return None
+    pages = [SitemapPage(url=url, lastmod=None, published=None) for url in urls[:max_urls]]
+    return SitemapEntries(sitemaps=[], pages=pages, dropped=max(0, len(urls) - max_urls))
 
 
 def _child_text(element: etree._Element, name: str) -> str:

@@ -73,6 +73,16 @@ def test_parse_sitemap_accepts_gzip_and_rejects_junk() -> None:
     assert parse_sitemap(b"\x1f\x8bgarbage") is None
 
 
+def test_parse_sitemap_reads_a_plain_text_sitemap() -> None:
+    """sitemaps.org's text format: one absolute URL per line (a BOM, blank lines and CRLF allowed)."""
+    text = b"\xef\xbb\xbfhttps://example.org/one/\r\n\r\n  https://example.org/two/  \nnot a url\nftp://example.org/x\n"
+    found = parse_sitemap(text)
+    assert found is not None and [p.url for p in found.pages] == ["https://example.org/one/", "https://example.org/two/"]
+    capped = parse_sitemap(gzip.compress(b"\n".join(b"https://example.org/%d/" % i for i in range(10))), max_urls=4)
+    assert capped is not None and len(capped.pages) == 4 and capped.dropped == 6
+    assert parse_sitemap(b"just some words\nno addresses here") is None
+
+
 def test_feed_entries_rss_and_atom() -> None:
     rss = feed_entries(RSS, "https://example.org/feed/")
     assert rss is not None
