@@ -18,7 +18,7 @@ from harvester.workers import (
     Extracted,
     ExtractionPool,
     PageJob,
-    decode_page,
+    run_job,
 )
 
 PAGE = ("<html><head><title>Harbour plan</title></head><body><article><h1>Harbour plan approved</h1>"
@@ -127,9 +127,27 @@ def test_one_crawler_stopping_lets_go_of_its_own_pages_only() -> None:
     assert not isinstance(theirs, ExtractFailure) and not isinstance(after_second, ExtractFailure)
 
 
+_CAFE = ("<html><head><title>Café prices rise</title></head><body><article><h1>Café prices rise</h1>"
+         + "".join(f"<p>The café menu now costs 5 € for a coffee and a croissant, the owners said on day {i}, "
+                   "and regulars say they will keep coming because the bakers are the best in town.</p>"
+                   for i in range(4)) + "</article></body></html>")
+
+
+def _body_of(body: bytes, content_type: str | None) -> str:
+    result = run_job(PageJob(body, "https://news.example/2026/11/27/cafe-prices-rise/", content_type, None)).result
+    assert isinstance(result, Article), result
+    return " ".join(result.body)
+
+
 def test_the_http_charset_wins_over_a_missing_declaration() -> None:
-    body = "<html><body><p>Café menu: 5 €</p></body></html>".encode("cp1252")
-    assert "Café menu: 5 €" in decode_page(body, "text/html; charset=windows-1252")
+    assert "café menu now costs 5 €" in _body_of(_CAFE.encode("cp1252"), "text/html; charset=windows-1252")
+
+
+def test_utf8_bytes_and_their_text_extract_alike_and_a_header_charset_still_wins() -> None:
+    utf8 = _CAFE.encode()
+    assert "café menu now costs 5 €" in _body_of(utf8, "text/html; charset=utf-8")  # the bytes path
+    assert "café menu now costs 5 €" in _body_of(utf8, "text/html")  # undeclared: valid UTF-8
+    assert "cafÃ©" in _body_of(utf8, "text/html; charset=windows-1252")  # what a browser shows too
 
 
 STARTING = r"""
