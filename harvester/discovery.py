@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from datetime import UTC, datetime
 
@@ -16,8 +16,11 @@ import feedparser
 import lxml.html
 from dateutil.parser import isoparse
 from lxml import etree
+from w3lib.encoding import html_to_unicode
 
-from harvester.urls import canonical_url
+from harvester.urls import canonical_url, fetchable_url
+
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 
 # Scrapy's helpers below are imported where used: this module runs in the extraction workers,
 # which otherwise never load Scrapy (a fifth of a second for every crawl's worker fork server).
@@ -66,10 +69,14 @@ def clean_url(url: str) -> str:
 
 
 def sitemaps_in_robots(body: bytes, base_url: str) -> list[str]:
-    """The ``Sitemap:`` URLs of a robots.txt."""
-    from scrapy.utils.sitemap import sitemap_urls_from_robots
-
-    return list(sitemap_urls_from_robots(body, base_url=base_url))
+    """The ``Sitemap:`` URLs of a robots.txt (as Scrapy reads them: any case, relative ones resolved);
+    a line whose URL cannot be read is left out."""
+    found = []
+    for line in body.decode("utf-8", errors="replace").lstrip("\ufeff").splitlines():
+        name, _, value = line.partition(":")
+        if name.strip().lower() == "sitemap" and (url := fetchable_url(value, base_url)) is not None:
+            found.append(url)
+    return found
 
 
 def parse_sitemap(
@@ -184,12 +191,22 @@ def feed_entries(body: bytes, base_url: str) -> list[FeedEntry] | None:
             continue
         stamp = entry.get("published_parsed") or entry.get("updated_parsed")
         published = datetime(*stamp[:6], tzinfo=UTC) if stamp else None
-        entries.append(FeedEntry(urljoin(base_url, link.strip()), published))
+        url = fetchable_url(link, base_url)
+        if url is not None:
+            entries.append(FeedEntry(url, published))
     return entries
 
 
-def page_links(html: str | bytes, base_url: str, max_links: int = MAX_PAGE_LINKS) -> tuple[list[str], list[str]]:
-    """(links, feed links) of an HTML page, absolute, in document order; at most ``max_links`` links."""
+def page_links(html: str | bytes, base_url: str, max_links: int = MAX_PAGE_LINKS,
+               content_type: str | None = None) -> tuple[list[str], list[str]]:
+    """(links, feed links) of an HTML page, absolute, in document order; at most ``max_links`` links.
+
+    Bytes are decoded as the page itself is (w3lib: BOM, the HTTP ``content_type``'s charset,
+    ``<meta charset>``, detection): lxml left alone reads undeclared bytes as Latin-1, which turned
+    a link to ``/über/`` on a page whose charset only the header names into one to ``/Ã¼ber/``."""
+    if isinstance(html, bytes):
+        html = html_to_unicode(content_type, html)[1]
+    html = _XML_DECLARATION.sub("", html, count=1)  # lxml refuses a str that declares its encoding
     try:
         doc = lxml.html.fromstring(html)
     except (ValueError, lxml.etree.ParserError):
@@ -198,12 +215,13 @@ def page_links(html: str | bytes, base_url: str, max_links: int = MAX_PAGE_LINKS
     for href in doc.xpath("//a/@href"):
         if len(links) >= max_links:
             break
-        if href.strip():
-            links.append(urljoin(base_url, href.strip()))
+        url = fetchable_url(href, base_url)  # None for mailto:, javascript:, an unreadable URL ...
+        if url is not None:
+            links.append(url)
     feeds = [
-        urljoin(base_url, link.get("href", "").strip())
-        for link in doc.xpath("//link[@rel='alternate'][@href]")
+        url for link in doc.xpath("//link[@rel='alternate'][@href]")
         if (link.get("type") or "").split(";")[0].strip().lower() in FEED_TYPES
+        and (url := fetchable_url(link.get("href"), base_url)) is not None
     ]
     return links, feeds
 

@@ -31,7 +31,7 @@ from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
@@ -58,6 +58,7 @@ from harvester.incremental import ARTICLE_META, OUTCOME_META, SKIPPED_META
 from harvester.items import ArticleItem, DiscoveredItem, FetchOutcomeItem
 from harvester.loopback import unthrottle_loopback
 from harvester.signals import urls_not_fetched
+from harvester.urls import fetchable_url
 from harvester.workers import EXTRACT_INTERRUPTED, ExtractFailure, PageJob, acquire_pool, default_workers, release_pool
 
 #: meta key: the discovery channel of a request ("robots", "sitemap", "feed", "listing", "article")
@@ -372,15 +373,33 @@ class SiteSpider(scrapy.Spider):
             self._count("discovery/sitemap_urls_over_cap", entries.dropped)
             self.logger.warning("sitemap %s: %d entries past the cap of %d not read", here, entries.dropped,
                                 self.max_sitemap_urls)
+        unreadable = 0
         for url in entries.sitemaps:
-            real = self._to_real(urljoin(here, url))
+            joined = fetchable_url(url, here)
+            if joined is None:
+                unreadable += 1
+                continue
+            real = self._to_real(joined)
             if self._site_of(real) and self.is_wanted_sitemap(real):
                 for request in self._once(real, self.parse_sitemap, "sitemap", priority=25):
                     yield request
         self._count_skipped(sum(1 for page in entries.pages if self._too_old(page.newest_date)))
-        fresh = ((urljoin(here, page.url), page.newest_date, False) for page in entries.pages
-                 if not self._too_old(page.newest_date))
-        await self._admit_in_slices(fresh, f"sitemap:{here}")
+        unreadable_pages: list[str] = []
+
+        def fresh() -> Iterator[tuple[str, datetime | None, bool]]:  # lazy: admitted in slices, off a long loop turn
+            for page in entries.pages:
+                if not self._too_old(page.newest_date):
+                    url = fetchable_url(page.url, here)
+                    if url is None:
+                        unreadable_pages.append(page.url)
+                    else:
+                        yield url, page.newest_date, False
+
+        await self._admit_in_slices(fresh(), f"sitemap:{here}")
+        unreadable += len(unreadable_pages)
+        if unreadable:  # not even a URL to log a row under: counted, and said in the log
+            self._count("discovery/unreadable_urls", unreadable)
+            self.logger.warning("sitemap %s: %d entries are not readable http(s) URLs", here, unreadable)
         for item in self._flush_discovered():
             yield item
 
@@ -406,7 +425,8 @@ class SiteSpider(scrapy.Spider):
 
     async def parse_listing(self, response: Response, depth: int) -> AsyncIterator[Any]:
         here = self._to_real(response.url)
-        found = await self.pool.run(page_links, response.body, here, self.max_page_links, owner=self)
+        found = await self.pool.run(page_links, response.body, here, self.max_page_links, _content_type(response),
+                                    owner=self)
         if isinstance(found, ExtractFailure):
             yield self._not_extracted(here, found, response.status, len(response.body), article=False)
             return
@@ -464,18 +484,13 @@ class SiteSpider(scrapy.Spider):
             )
             return
         if self.follow_article_links:
-            found = await self.pool.run(page_links, response.body, real_url, self.max_page_links, owner=self)
+            found = await self.pool.run(page_links, response.body, real_url, self.max_page_links,
+                                        _content_type(response), owner=self)
             if not isinstance(found, ExtractFailure):
                 await self._admit_in_slices(((link, None, True) for link in found[0]), "article_links")
                 for item in self._flush_discovered():
                     yield item
-        content_type = response.headers.get(b"Content-Type")
-        job = PageJob(
-            body=response.body,
-            url=real_url,
-            content_type=content_type.decode("latin-1") if content_type else None,
-            rules=self.rules,
-        )
+        job = PageJob(body=response.body, url=real_url, content_type=_content_type(response), rules=self.rules)
         extracted = await self.pool.extract(job, owner=self)
         fetched_at = datetime.now(UTC)
         if isinstance(extracted, ExtractFailure):
@@ -614,6 +629,12 @@ class _ShutdownWatch:
     def stop(self) -> None:
         if self._call.running:
             self._call.stop()
+
+
+def _content_type(response: Response) -> str | None:
+    """The response's Content-Type header (its charset wins over the page's own declaration)."""
+    value = response.headers.get(b"Content-Type")
+    return value.decode("latin-1") if value else None
 
 
 def _recover_jobdir(jobdir: str | None, logger: Any) -> None:

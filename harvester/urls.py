@@ -42,10 +42,32 @@ def canonical_url(url: str) -> str:
 
 
 def absolute_url(value: str | None, base: str) -> str | None:
-    """``value`` resolved against ``base``; None for empty, javascript: or data: values."""
+    """``value`` resolved against ``base``; None for empty, javascript: or data: values, and for
+    a value no URL parser can read (``http://[oops/``, a port over 65535), which a page may hold."""
     if not value:
         return None
     value = value.strip()
     if not value or value.lower().startswith(("javascript:", "data:", "about:", "#")):
         return None
-    return safe_url_string(urljoin(base, value))
+    try:
+        url = safe_url_string(urljoin(base, value))
+        urlsplit(url).port  # raises ValueError for a malformed host or port
+    except ValueError:
+        return None
+    return url
+
+
+def fetchable_url(value: str | None, base: str) -> str | None:
+    """``value`` resolved against ``base`` when that is an http(s) URL with a readable host and port:
+    what discovery may request (Scrapy escapes it when it makes the request); else None. Cheap
+    enough for every entry of a 50,000-URL sitemap."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        url = urljoin(base, value)
+        parts = urlsplit(url)
+        parts.port  # raises ValueError for a port over 65535
+    except ValueError:  # http://[oops/ ...
+        return None
+    return url if parts.scheme.lower() in ("http", "https") and parts.hostname else None

@@ -187,3 +187,18 @@ def test_generic_article_url_rule(url: str, article: bool) -> None:
 )
 def test_generic_listing_url_rule(url: str, listing: bool) -> None:
     assert looks_like_listing_url(url) is listing
+
+
+def test_page_links_decode_bytes_with_the_header_charset_and_skip_unreadable_urls() -> None:
+    page = ('<html><body><a href="/über/">u</a><a href="http://[oops/">x</a><a href="mailto:a@b">m</a>'
+            '<a href="http://127.0.0.1:99999/">p</a><a href="/two/">t</a></body></html>').encode()
+    links, _ = page_links(page, "https://example.org/", content_type="text/html; charset=utf-8")
+    assert links == ["https://example.org/über/", "https://example.org/two/"]  # not /Ã¼ber/
+    xhtml = '<?xml version="1.0" encoding="utf-8"?><html><body><a href="/x/">x</a></body></html>'
+    assert page_links(xhtml, "https://example.org/")[0] == ["https://example.org/x/"]
+
+
+def test_sitemaps_in_robots_reads_lines_of_any_case_and_leaves_out_unreadable_ones() -> None:
+    robots = b"\xef\xbb\xbfUser-agent: *\r\nsitemap: /a.xml\r\nSITEMAP: https://example.org/b.xml\r\nSitemap: http://[oops/\r\n"
+    assert sitemaps_in_robots(robots, "https://example.org/robots.txt") == [
+        "https://example.org/a.xml", "https://example.org/b.xml"]

@@ -357,3 +357,10 @@ def test_a_page_with_more_elements_than_any_article_is_malformed(markup: str) ->
 def test_a_long_article_well_under_the_element_limit_is_still_an_article() -> None:
     paragraphs = [f"{p} (Part {i}.)" for i in range(120) for p in PROSE]  # 480 paragraphs, longer than any dev-set page
     assert len(article(page(body=paragraphs)).body) == len(paragraphs)
+
+
+@pytest.mark.parametrize("href", ["http://[oops/", "https://news.example:99999/story/"])
+def test_an_unreadable_canonical_or_image_url_is_ignored_not_fatal(href: str) -> None:
+    head = f"<link rel='canonical' href='{href}'><meta property='og:image' content='{href}'>"
+    result = article(page(head=head))
+    assert result.url == URL and result.lead_image is None

@@ -268,6 +268,14 @@ def test_every_reason_is_a_word_of_the_vocabulary_not_an_exception_name(crawl: H
     assert sorted(r for r in reasons if not re.fullmatch(r"[a-z][a-z0-9_]*", r)) == []
 
 
+def test_no_callback_of_the_crawl_raised(crawl: HostileCrawl) -> None:
+    """Whatever the site serves, every page ends in a row with a reason: never a spider error,
+    which loses the rest of the page (a sitemap's other entries, a listing's other links)."""
+    assert "Traceback" not in crawl.log, crawl.log[crawl.log.index("Traceback") - 300:][:3000]
+    assert int(crawl.stats.get("spider_exceptions_count", 0) or 0) == 0
+    assert int(crawl.stats.get("harvester/discovery/unreadable_urls", 0)) >= 1  # the sitemap's unreadable entries
+
+
 def test_the_event_loop_never_stalls_for_long(crawl: HostileCrawl) -> None:
     assert LOOP_STALL_STAT in crawl.stats, f"no {LOOP_STALL_STAT} in the crawl stats"
     assert float(crawl.stats[LOOP_STALL_STAT]) < MAX_LOOP_STALL_MS

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from harvester.urls import absolute_url, canonical_url
+from harvester.urls import absolute_url, canonical_url, fetchable_url
 
 
 @pytest.mark.parametrize(("raw", "canonical"), [
@@ -44,3 +44,18 @@ def test_the_module_imports_neither_scrapy_nor_the_database() -> None:
             "print(bad); sys.exit(1 if bad else 0)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("value", ["http://[oops/", "http://127.0.0.1:99999/x", "https://[::1/story/"])
+def test_a_url_no_parser_reads_is_none_not_an_error(value: str) -> None:
+    assert absolute_url(value, "https://example.org/") is None
+    assert fetchable_url(value, "https://example.org/") is None
+
+
+def test_fetchable_url_keeps_http_urls_only() -> None:
+    base = "https://example.org/news/"
+    assert fetchable_url(" story/ ", base) == "https://example.org/news/story/"
+    assert fetchable_url("//cdn.example.org/a", base) == "https://cdn.example.org/a"
+    for value in ("mailto:desk@example.org", "javascript:alert(1)", "ftp://example.org/x", "data:text/html,x", "",
+                  None, "http:///no-host"):
+        assert fetchable_url(value, base) is None, value

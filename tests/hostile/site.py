@@ -15,6 +15,7 @@ robots.txt-disallowed page and a redirect to an already-fetched URL. Discovery: 
 lists a 50,000-URL sitemap of 404s first, then a gzipped sitemap bomb, billion laughs, external
 entities, and a nested sitemap index (gzipped and news sitemaps of the good articles, a sitemap of
 the traps, off-site child sitemaps); an RSS feed and the home page list the good articles too.
+robots.txt, the good articles' sitemap and the home page also hold URLs no parser can read.
 
 ``HostileSite`` starts three servers: the site itself on 127.0.0.1, and two "elsewhere" servers
 (127.0.0.2 when that address can be bound, and another port of 127.0.0.1) that the site redirects and
@@ -43,6 +44,8 @@ BOMB_BYTES = 128 * 1024 * 1024
 SOFT_404_ARCHIVE = 10
 """The first archive URLs of the huge sitemap answer 200 with a "not found" page; the rest are 404."""
 REDIRECT_CHAIN = 30
+UNREADABLE_URLS = ("http://[oops/", "http://127.0.0.1:99999/port-out-of-range/")
+"""URLs no parser reads (a broken IPv6 host, a port over 65535): in robots.txt, a sitemap and links."""
 
 
 @lru_cache(maxsize=None)
@@ -306,7 +309,8 @@ class HostileSite:
         routes = self.site.routes
         robots = ("User-agent: *\nDisallow: /private/\n\n"
                   f"Sitemap: {b}/sitemaps/huge.xml\nSitemap: {b}/sitemaps/bomb.xml.gz\n"
-                  f"Sitemap: {b}/sitemaps/laughs.xml\nSitemap: {b}/sitemaps/xxe.xml\nSitemap: {b}/sitemap_index.xml\n")
+                  f"Sitemap: {b}/sitemaps/laughs.xml\nSitemap: {b}/sitemaps/xxe.xml\nSitemap: {b}/sitemap_index.xml\n"
+                  f"Sitemap: {UNREADABLE_URLS[0]}sitemap.xml\n")
         routes["/robots.txt"] = html_route(robots, content_type="text/plain")
         routes["/sitemaps/huge.xml"] = Route(headers={"Content-Type": "application/xml"}, body=huge_sitemap(b))
         self.sitemap_bomb_path = "/sitemaps/bomb.xml.gz"
@@ -322,7 +326,8 @@ class HostileSite:
             sitemap_index([f"{b}/sitemaps/good.xml.gz", f"{b}/sitemaps/news.xml"]), content_type="application/xml")
         good = sorted(self.good.items(), key=lambda item: item[1].published, reverse=True)
         routes["/sitemaps/good.xml.gz"] = Route(headers={"Content-Type": "application/x-gzip"}, body=gzip.compress(
-            urlset([b + path for path, _ in good], [s.published for _, s in good]).encode()))
+            urlset([b + path for path, _ in good] + list(UNREADABLE_URLS),
+                   [s.published for _, s in good] + ["2026-11-01"] * len(UNREADABLE_URLS)).encode()))
         routes["/sitemaps/news.xml"] = html_route(news_urlset([(b + p, s) for p, s in good]),
                                                   content_type="application/xml")
         hostile = [b + path for path in self.traps] + [b + path for path in self.duplicate_copies]
@@ -340,7 +345,7 @@ class HostileSite:
         hostile_hrefs = ["javascript:alert(1)", "file:///etc/passwd", "ftp://127.0.0.1/pub/story-from-ftp-server/",
                          "data:text/html,<script>alert(1)</script>", "/news/2026/10/24/nul-%00-byte-in-url-story/",
                          "/news/2026/10/24/%3Cscript%3Ealert(1)%3C/script%3E-story/",
-                         "/news/2026/10/24/quote-'-or-1=1---story/", "mailto:desk@example.org"]
+                         "/news/2026/10/24/quote-'-or-1=1---story/", "mailto:desk@example.org", *UNREADABLE_URLS]
         items = "".join(f'<article><h2><a href="{html.escape(href)}">{html.escape(text)}</a></h2></article>'
                         for href, text in links)
         items += "".join(f'<li><a href="{html.escape(href)}">odd link</a></li>' for href in hostile_hrefs)
