@@ -211,6 +211,8 @@ def page_links(html: str | bytes, base_url: str, max_links: int = MAX_PAGE_LINKS
         doc = lxml.html.fromstring(html)
     except (ValueError, lxml.etree.ParserError):
         return [], []
+    declared = doc.xpath("//base/@href")  # relative links resolve against <base href>, as in a browser
+    base_url = (fetchable_url(declared[0], base_url) if declared else None) or base_url
     links: list[str] = []
     for href in doc.xpath("//a/@href"):
         if len(links) >= max_links:

@@ -202,3 +202,10 @@ def test_sitemaps_in_robots_reads_lines_of_any_case_and_leaves_out_unreadable_on
     robots = b"\xef\xbb\xbfUser-agent: *\r\nsitemap: /a.xml\r\nSITEMAP: https://example.org/b.xml\r\nSitemap: http://[oops/\r\n"
     assert sitemaps_in_robots(robots, "https://example.org/robots.txt") == [
         "https://example.org/a.xml", "https://example.org/b.xml"]
+
+
+def test_page_links_resolve_against_base_href() -> None:
+    page = b'<html><head><base href="https://example.org/section/"></head><body><a href="story/">s</a></body></html>'
+    assert page_links(page, "https://example.org/")[0] == ["https://example.org/section/story/"]
+    broken = b'<html><head><base href="http://[oops/"></head><body><a href="story/">s</a></body></html>'
+    assert page_links(broken, "https://example.org/a/")[0] == ["https://example.org/a/story/"]
