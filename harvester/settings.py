@@ -13,12 +13,14 @@ NEWSPIDER_MODULE = "spiders"
 
 USER_AGENT = "harvester/0.1 (+https://github.com/harvester-news/harvester; news article harvester)"
 ROBOTSTXT_OBEY = True
+# Protego, reading only robots.txt's first 500 KiB (RFC 9309's minimum; harvester/robotstxt.py)
+ROBOTSTXT_PARSER = "harvester.robotstxt.BoundedRobotParser"
 
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 DOWNLOAD_DELAY = 0.5
 DOWNLOAD_TIMEOUT = 30
-HARVESTER_ROBOTS_TIMEOUT = 10  # robots.txt (harvester/robots_timeout.py): the host's pages wait for it
+HARVESTER_ROBOTS_TIMEOUT = 10  # robots.txt (harvester/robotstxt.py): the host's pages wait for it
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 # Scrapy's list but for DownloadTimeoutError: a request that timed out already held a download slot
@@ -156,7 +158,7 @@ DOWNLOADER_MIDDLEWARES = {
     # before RobotsTxtMiddleware (100): a skipped article costs nothing at all
     "harvester.incremental.IncrementalMiddleware": 50,
     # robots.txt waits HARVESTER_ROBOTS_TIMEOUT, not DOWNLOAD_TIMEOUT: every page of the host waits for it
-    "harvester.robots_timeout.RobotsTimeout": 60,
+    "harvester.robotstxt.RobotsTimeout": 60,
     # Scrapy's meta-refresh redirects, reading the first 4,096 characters without decoding the
     # whole page on the event loop
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,

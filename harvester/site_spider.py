@@ -57,6 +57,7 @@ from harvester.frontier import Frontier
 from harvester.incremental import ARTICLE_META, OUTCOME_META, SKIPPED_META
 from harvester.items import ArticleItem, DiscoveredItem, FetchOutcomeItem
 from harvester.loopback import unthrottle_loopback
+from harvester.robotstxt import readable_part
 from harvester.signals import urls_not_fetched
 from harvester.urls import fetchable_url
 from harvester.workers import EXTRACT_INTERRUPTED, ExtractFailure, PageJob, acquire_pool, default_workers, release_pool
@@ -333,7 +334,7 @@ class SiteSpider(scrapy.Spider):
 
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
         real = self._to_real(response.url)
-        sitemaps = sitemaps_in_robots(response.body, real)
+        sitemaps = sitemaps_in_robots(readable_part(response.body), real)  # on the loop: bounded
         if not sitemaps:
             yield from self._sitemap_probes(real)
             return

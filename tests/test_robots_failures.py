@@ -18,7 +18,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Request
 from scrapy.utils.test import get_crawler
 
-from harvester.robots_timeout import RobotsTimeout
+from harvester.robotstxt import MAX_ROBOTS_BYTES, BoundedRobotParser, RobotsTimeout, readable_part
 from tests.crawling import scrapy_crawl
 from tests.hostile import pages
 from tests.hostile.articles import STORIES
@@ -83,3 +83,21 @@ def test_the_middleware_sets_the_robots_timeout_only_for_robots_txt() -> None:
     assert shorter.timeout == 5  # never longer than every other request's
     with pytest.raises(NotConfigured):
         RobotsTimeout.from_crawler(get_crawler(settings_dict={"HARVESTER_ROBOTS_TIMEOUT": 0}))
+
+
+def test_only_the_first_500_kib_of_a_robots_txt_are_read_cut_at_a_line_end() -> None:
+    head = b"User-agent: *\nDisallow: /private/\n"
+    filler = b"".join(b"Disallow: /archive/%06d/\n" % i for i in range(40_000))  # about 1 MB of rules
+    body = head + filler + b"Disallow: /news/\n"
+    part = readable_part(body)
+    assert len(part) <= MAX_ROBOTS_BYTES and part.endswith(b"\n") and body.startswith(part)
+    parser = BoundedRobotParser(body, None)
+    assert not parser.allowed("https://example.org/private/x", "harvester")  # a rule in the part read
+    assert parser.allowed("https://example.org/news/story/", "harvester")  # a rule past 500 KiB: not read
+    assert readable_part(head) == head
+
+
+def test_the_project_reads_robots_txt_with_the_bounded_parser() -> None:
+    from harvester.runner import project_settings
+
+    assert project_settings().get("ROBOTSTXT_PARSER") == "harvester.robotstxt.BoundedRobotParser"

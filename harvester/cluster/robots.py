@@ -19,6 +19,7 @@ from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 
 from harvester.cluster.config import cluster_of
+from harvester.robotstxt import readable_part
 
 logger = logging.getLogger(__name__)
 WAIT_SECONDS = 60.0
@@ -67,7 +68,7 @@ class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
         if key is not None:  # this worker downloaded it: share it
             cluster = cluster_of(self.crawler)
             assert cluster is not None
-            body = response.body if response.status < 400 else b""
+            body = readable_part(response.body) if response.status < 400 else b""  # what any worker reads
             cluster.client.set(key, body)
         await super()._parse_robots(response, netloc, request)
 
