@@ -61,6 +61,9 @@ MAX_SITEMAP_URLS = 50_000
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024
 #: Read at most this many links of one page.
 MAX_PAGE_LINKS = 5_000
+MAX_CHILD_SITEMAPS = 10_000
+"""Sitemaps a run requests because a sitemap index listed them: far above a real site's (ten years of
+daily sitemaps is 3,650), and a bound on an index of indexes that lists new ones without end."""
 
 
 def clean_url(url: str) -> str:

@@ -47,6 +47,7 @@ REDIRECT_MAX_TIMES = 10
 # fetched per site and run (what is left over stays pending in url_state for the next run).
 HARVESTER_MAX_SITEMAP_URLS = 50_000
 HARVESTER_MAX_PAGE_LINKS = 5_000
+HARVESTER_MAX_CHILD_SITEMAPS = 10_000  # sitemaps requested because an index listed them, per run
 HARVESTER_MAX_ARTICLES_PER_RUN = 10_000
 # A new URL whose title and body are those of an article of the same site stored under another URL
 # (a print, AMP or mobile copy without rel=canonical) is recorded as a duplicate of it, not stored.

@@ -41,6 +41,7 @@ from twisted.python.failure import Failure
 
 from harvester.cluster.config import frontier_url
 from harvester.discovery import (
+    MAX_CHILD_SITEMAPS,
     MAX_PAGE_LINKS,
     MAX_SITEMAP_URLS,
     OriginMap,
@@ -97,6 +98,7 @@ class SiteSpider(scrapy.Spider):
             raise ValueError(f"since: not a date: {since!r} (use YYYY-MM-DD or ISO 8601)")
         self._seen: set[str] = set()  # article keys admitted to the frontier in this run
         self._discovery_seen: set[str] = set()  # robots, sitemaps, feeds, listings requested in this run
+        self._child_sitemaps = 0  # sitemaps requested because an index listed them, in this run
         self._pending_items: list[DiscoveredItem] = []
         self._articles_queued = 0  # article requests handed to Scrapy and not yet done
 
@@ -143,6 +145,7 @@ class SiteSpider(scrapy.Spider):
         spider.listing_depth = settings.getint("HARVESTER_LISTING_DEPTH", 5)
         spider.max_sitemap_urls = settings.getint("HARVESTER_MAX_SITEMAP_URLS", MAX_SITEMAP_URLS)
         spider.max_page_links = settings.getint("HARVESTER_MAX_PAGE_LINKS", MAX_PAGE_LINKS)
+        spider.max_child_sitemaps = settings.getint("HARVESTER_MAX_CHILD_SITEMAPS", MAX_CHILD_SITEMAPS)
         spider.max_sitemap_bytes = settings.getint("DOWNLOAD_MAXSIZE", 10 * 1024 * 1024)
         spider.frontier = Frontier(settings.getint("HARVESTER_MAX_ARTICLES_PER_RUN", 10_000))
         spider.queue_target = max(1, settings.getint("HARVESTER_ARTICLE_QUEUE", 2 * settings.getint("CONCURRENT_REQUESTS", 16)))
@@ -374,16 +377,24 @@ class SiteSpider(scrapy.Spider):
             self._count("discovery/sitemap_urls_over_cap", entries.dropped)
             self.logger.warning("sitemap %s: %d entries past the cap of %d not read", here, entries.dropped,
                                 self.max_sitemap_urls)
-        unreadable = 0
+        unreadable = over_cap = 0
         for url in entries.sitemaps:
             joined = fetchable_url(url, here)
             if joined is None:
                 unreadable += 1
                 continue
             real = self._to_real(joined)
-            if self._site_of(real) and self.is_wanted_sitemap(real):
+            if self._site_of(real) and self.is_wanted_sitemap(real) and real not in self._discovery_seen:
+                if self._child_sitemaps >= self.max_child_sitemaps:
+                    over_cap += 1
+                    continue
+                self._child_sitemaps += 1
                 for request in self._once(real, self.parse_sitemap, "sitemap", priority=25):
                     yield request
+        if over_cap:  # an index of indexes without end (each lists new ones) would never let the run finish
+            self._count("discovery/child_sitemaps_over_cap", over_cap)
+            self.logger.warning("sitemap index %s: %d child sitemaps past HARVESTER_MAX_CHILD_SITEMAPS (%d) not read",
+                                here, over_cap, self.max_child_sitemaps)
         self._count_skipped(sum(1 for page in entries.pages if self._too_old(page.newest_date)))
         unreadable_pages: list[str] = []
 
