@@ -20,6 +20,8 @@ from w3lib.encoding import html_to_unicode
 
 from harvester.urls import canonical_url, fetchable_url
 
+# document.py has the same pattern; importing it would load the extraction package into the crawling
+# process (14 ms of every crawl's start-up) for one line
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 
 # Scrapy's helpers below are imported where used: this module runs in the extraction workers,
@@ -139,12 +141,8 @@ def parse_sitemap(
 
 def _text_sitemap(body: bytes, max_urls: int) -> SitemapEntries | None:
     """A plain-text sitemap (sitemaps.org: one absolute URL per line, UTF-8); None when no line is one."""
-    urls = []
-    for line in body.decode("utf-8", errors="replace").lstrip("\ufeff").splitlines():
-        url = line.strip()
-        parts = urlsplit(url)
-        if parts.scheme in ("http", "https") and parts.netloc and " " not in url:
-            urls.append(url)
+    lines = body.decode("utf-8", errors="replace").lstrip("\ufeff").splitlines()
+    urls = [url for line in lines if (url := fetchable_url(line, "")) is not None]  # absolute http(s) only
     if not urls:
         return None
     pages = [SitemapPage(url=url, lastmod=None, published=None) for url in urls[:max_urls]]

@@ -396,19 +396,18 @@ class SiteSpider(scrapy.Spider):
             self.logger.warning("sitemap index %s: %d child sitemaps past HARVESTER_MAX_CHILD_SITEMAPS (%d) not read",
                                 here, over_cap, self.max_child_sitemaps)
         self._count_skipped(sum(1 for page in entries.pages if self._too_old(page.newest_date)))
-        unreadable_pages: list[str] = []
 
         def fresh() -> Iterator[tuple[str, datetime | None, bool]]:  # lazy: admitted in slices, off a long loop turn
+            nonlocal unreadable
             for page in entries.pages:
                 if not self._too_old(page.newest_date):
                     url = fetchable_url(page.url, here)
                     if url is None:
-                        unreadable_pages.append(page.url)
+                        unreadable += 1
                     else:
                         yield url, page.newest_date, False
 
         await self._admit_in_slices(fresh(), f"sitemap:{here}")
-        unreadable += len(unreadable_pages)
         if unreadable:  # not even a URL to log a row under: counted, and said in the log
             self._count("discovery/unreadable_urls", unreadable)
             self.logger.warning("sitemap %s: %d entries are not readable http(s) URLs", here, unreadable)
@@ -572,11 +571,10 @@ class SiteSpider(scrapy.Spider):
         url = self._to_real(chain[0] if chain else request.url)  # the URL the crawl asked for
         reason, status = failure_reason(failure)
         if request.callback == self.parse_robots:
+            yield from self._sitemap_probes(url)  # whatever the failure; a 5xx or a timeout is also recorded below
             if reason.startswith("http_4") or reason == "robots_disallow":
                 self.logger.info("no robots.txt at %s; probing fallback sitemaps", url)
-                yield from self._sitemap_probes(url)
                 return
-            yield from self._sitemap_probes(url)  # unreachable (5xx, timeout): recorded below, sitemaps still tried
         if request.meta.get(PROBE_META) and reason.startswith("http_4"):
             self.logger.info("probe missed [%s]: %s", reason, url)
             self._count("discovery/probe_missed")
