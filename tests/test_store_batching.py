@@ -174,3 +174,31 @@ def test_writing_is_atomic_with_the_gathered_rows(backend: str, tmp_path: Path) 
         with writing(store.engine) as conn:
             assert conn.exec_driver_sql("SELECT count(*) FROM fetch_log WHERE outcome = 'stored'").scalar_one() == 0
 
+
+
+def test_an_item_the_database_refuses_for_its_values_costs_only_itself(backend: str, tmp_path: Path) -> None:
+    """A value the database cannot take (here a 200,000-character tag: over the size of a
+    PostgreSQL index row, over the SQLite connection's length limit) fails that item, recorded
+    ``store_failed``; it is not an outage to wait out (PostgreSQL reports it as an
+    ``OperationalError``, the class of a server going away: the writer used to retry it for ten
+    minutes, and every later run's replay of the spool again)."""
+    import random
+    import sqlite3
+
+    rng = random.Random(7)
+    huge_tag = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(200_000))
+    with fresh_store(backend, tmp_path) as store:
+        if store.engine.dialect.name == "sqlite":
+            @event.listens_for(store.engine, "connect")
+            def _limit(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+                dbapi_connection.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, 100_000)
+
+            store.engine.dispose()
+        run_id = start_run(store.engine, SITE, T0)
+        report = write_batch(store, run_id, [page("g1", T0), page("huge", T0, tags=("Budget", huge_tag)),
+                                             page("g2", T0)], retry_delay=0)
+        assert [entry_url(entry) for entry, _ in report.failed] == [BASE + "huge"]
+        assert rows(store.engine, "SELECT url, outcome, reason FROM fetch_log ORDER BY id") == [
+            (BASE + "g1", "stored", "new"), (BASE + "huge", "error", "store_failed"), (BASE + "g2", "stored", "new"),
+        ]
+        assert scalar(store.engine, "SELECT count(*) FROM articles") == 2
