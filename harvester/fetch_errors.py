@@ -1,11 +1,11 @@
 """Why a request produced no usable response: one ``fetch_log`` reason per failure.
 
 Reasons: ``http_<status>``, ``timeout``, ``dns``, ``connection_refused``, ``connection_reset``,
-``too_large``, ``redirect_loop``, ``off_site``, ``bad_scheme``, ``robots_disallow``,
+``too_large``, ``redirect_loop``, ``off_site``, ``bad_scheme``, ``url_too_long``, ``robots_disallow``,
 ``data_loss``, ``bad_encoding`` (a body its Content-Encoding cannot decode), ``download_failed``,
 else the exception's class name. ``robots_disallow`` is
-not an error: the crawl chose not to fetch (outcome ``skipped``, like ``off_site`` and
-``bad_scheme``).
+not an error: the crawl chose not to fetch (outcome ``skipped``, like ``off_site``,
+``bad_scheme`` and ``url_too_long``).
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def _decoding_errors() -> tuple[type[BaseException], ...]:
 DECODING_ERRORS = _decoding_errors()
 
 #: Reasons for URLs the crawl decided not to fetch (fetch_log outcome "skipped", not "error").
-NOT_FETCHED_BY_RULE = frozenset({"robots_disallow", "off_site", "bad_scheme", "duplicate"})
+NOT_FETCHED_BY_RULE = frozenset({"robots_disallow", "off_site", "bad_scheme", "url_too_long", "duplicate"})
 
 
 def failure_reason(failure: Failure) -> tuple[str, int | None]:
@@ -112,6 +112,8 @@ def _ignored_reason(message: str) -> str:
         return "robots_disallow"
     if "offsite" in lowered:
         return "off_site"
+    if "url too long" in lowered:
+        return "url_too_long"
     if "scheme" in lowered:
         return "bad_scheme"
     if "max redirections" in lowered:

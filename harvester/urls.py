@@ -7,6 +7,9 @@ No Scrapy, no database: extraction, spiders and the store all import it.
 tracking parameters removed (``utm_*``, click ids of ad networks, mail-campaign ids, ``ref``...),
 everything else kept as written (parameter order, path case, trailing slash), because the server
 may tell those apart.
+
+``MAX_URL_LENGTH``: a longer URL is not one the crawl requests, stores or follows (discovery leaves
+it out, a redirect to it ends in ``url_too_long``, a canonical link or image that long is ignored).
 """
 
 from __future__ import annotations
@@ -23,6 +26,13 @@ TRACKING_PARAMETER = re.compile(
     re.IGNORECASE,
 )
 """Query parameters that only say where a click came from: never part of an article's identity."""
+
+
+MAX_URL_LENGTH = 2083
+"""Characters in the longest URL the crawl handles: Scrapy's ``URLLENGTH_LIMIT`` default (the limit
+of Internet Explorer, which the web grew up with). Scrapy enforces its own only in a spider
+middleware, which requests the frontier schedules never pass; and PostgreSQL cannot index a value
+much over 2,700 bytes, so a 6,000-character URL would be refused by ``url_state``'s index."""
 
 
 def is_tracking_parameter(name: str) -> bool:
@@ -43,7 +53,8 @@ def canonical_url(url: str) -> str:
 
 def absolute_url(value: str | None, base: str) -> str | None:
     """``value`` resolved against ``base``; None for empty, javascript: or data: values, and for
-    a value no URL parser can read (``http://[oops/``, a port over 65535), which a page may hold."""
+    a value no URL parser can read (``http://[oops/``, a port over 65535), which a page may hold, and
+    for one longer than ``MAX_URL_LENGTH`` once escaped."""
     if not value:
         return None
     value = value.strip()
@@ -54,15 +65,15 @@ def absolute_url(value: str | None, base: str) -> str | None:
         urlsplit(url).port  # raises ValueError for a malformed host or port
     except ValueError:
         return None
-    return url
+    return url if len(url) <= MAX_URL_LENGTH else None
 
 
 def fetchable_url(value: str | None, base: str) -> str | None:
-    """``value`` resolved against ``base`` when that is an http(s) URL with a readable host and port:
-    what discovery may request (Scrapy escapes it when it makes the request); else None. Cheap
-    enough for every entry of a 50,000-URL sitemap."""
+    """``value`` resolved against ``base`` when that is an http(s) URL with a readable host and port,
+    at most ``MAX_URL_LENGTH`` characters: what discovery may request (Scrapy escapes it when it
+    makes the request); else None. Cheap enough for every entry of a 50,000-URL sitemap."""
     value = (value or "").strip()
-    if not value:
+    if not value or len(value) > MAX_URL_LENGTH:
         return None
     try:
         url = urljoin(base, value)
@@ -70,4 +81,4 @@ def fetchable_url(value: str | None, base: str) -> str | None:
         parts.port  # raises ValueError for a port over 65535
     except ValueError:  # http://[oops/ ...
         return None
-    return url if parts.scheme.lower() in ("http", "https") and parts.hostname else None
+    return url if parts.scheme.lower() in ("http", "https") and parts.hostname and len(url) <= MAX_URL_LENGTH else None

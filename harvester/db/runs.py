@@ -21,6 +21,7 @@ from harvester.db.store import site_id
 from harvester.db.tables import CRAWL_RUNS, FETCH_LOG
 from harvester.db.urlstate import Validators
 from harvester.outcomes import Outcomes
+from harvester.urls import MAX_URL_LENGTH
 
 #: fetch_log.outcome values
 STORED, UNCHANGED, NOT_ARTICLE, INVALID, ERROR = "stored", "unchanged", "not_article", "invalid", "error"
@@ -138,7 +139,12 @@ def fetch_log_row(
     run_id: int, *, url: str, fetched_at: datetime, outcome: str, reason: str | None, status: int | None,
     size: int, detail: str | None = None, article_id: int | None = None,
 ) -> dict[str, object]:
-    """The ``fetch_log`` values of one fetch (``log_fetch`` inserts them)."""
+    """The ``fetch_log`` values of one fetch (``log_fetch`` inserts them). A URL longer than
+    ``MAX_URL_LENGTH`` (one the crawl refused to request) is cut to fit ``fetch_log``'s URL index,
+    and ``detail`` says so."""
+    if len(url) > MAX_URL_LENGTH:
+        cut = f"URL cut to its first {MAX_URL_LENGTH:,} of {len(url):,} characters"
+        url, detail = url[:MAX_URL_LENGTH], f"{cut}; {detail}" if detail else cut
     return {"run_id": run_id, "url": url, "fetched_at": fetched_at, "status_code": status, "bytes": size,
             "outcome": outcome, "reason": reason, "detail": detail or None, "article_id": article_id}
 

@@ -23,7 +23,7 @@ from harvester.db.store import site_id
 from harvester.db.tables import ARTICLES, SITES, URL_STATE
 from harvester.db.types import UTCDateTime
 from harvester.db.upsert import ignore_statement, upsert_statement
-from harvester.urls import canonical_url
+from harvester.urls import MAX_URL_LENGTH, canonical_url
 
 #: A URL found by discovery and not fetched yet (its run's budget was spent, or the run died).
 PENDING = "pending"
@@ -95,6 +95,7 @@ def record_pending(conn: Connection, pending: PendingUrls, deferred: DeferredRow
             "last_status": None, "last_outcome": PENDING,
         }
         for url, _ in dict.fromkeys(pending.urls)
+        if len(url) <= MAX_URL_LENGTH  # discovery leaves longer ones out; a caller's list may not
     ]
     statement = ignore_statement(conn, URL_STATE, conflict=["url"])
     if deferred is not None:
@@ -172,6 +173,8 @@ def record_fetch(
     requests and the incremental middleware looks up. Validators and the body hash are replaced only by the ones of a response that had them
     (a 304 carries no body; its row keeps the previous hash).
     """
+    if len(url) > MAX_URL_LENGTH:  # refused before it was requested: no state to keep (fetch_log has the row)
+        return
     values = {
         "site_id": site_id(conn, site),
         "url": canonical_url(url),

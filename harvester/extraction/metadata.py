@@ -27,7 +27,7 @@ from harvester.extraction.normalize import normalize_optional
 from harvester.extraction.pagemeta import PageMeta
 from harvester.extraction.rules import SiteRules
 from harvester.extraction.scope import article_scope
-from harvester.extraction.taxonomy import find_section_and_tags
+from harvester.extraction.taxonomy import clean_tags, find_section_and_tags
 from harvester.extraction.titles import find_title, page_title, site_names
 from harvester.extraction.urls import absolute_url
 
@@ -94,8 +94,8 @@ def apply_embedded(found: EmbeddedArticle, meta: PageMeta, base: str, rules: Sit
             meta.sources[kind] = EMBEDDED
     if meta.section is None and found.section:
         meta.section, meta.sources["section"] = found.section, EMBEDDED
-    if not meta.tags and found.tags:
-        meta.tags, meta.sources["tags"] = list(dict.fromkeys(found.tags)), EMBEDDED
+    if not meta.tags and (tags := clean_tags(found.tags)):
+        meta.tags, meta.sources["tags"] = tags, EMBEDDED
     if meta.lead_image is None and found.image and not is_placeholder(found.image, None, rules):
         image = absolute_url(found.image, base)
         if image:
