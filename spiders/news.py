@@ -12,12 +12,17 @@ listing crawl there.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from harvester.discovery import OriginMap, looks_like_article_url, looks_like_listing_url
 from harvester.site_spider import SiteSpider
+
+
+MAX_SITE_KEY = 64
+"""The length of the store's ``sites.key`` column (PostgreSQL refuses a longer value)."""
 
 
 class NewsSpider(SiteSpider):
@@ -40,8 +45,13 @@ class NewsSpider(SiteSpider):
         return [OriginMap(_origin(url)) for url in self.site_urls]
 
     def site_key(self, url: str) -> str:
+        """The host (and port), without "www."; a host longer than a site key may be (64
+        characters: ``sites.key``) keeps its first 55 and a digest of the whole."""
         host = urlsplit(url).netloc.lower()
-        return host[4:] if host.startswith("www.") else host
+        host = host[4:] if host.startswith("www.") else host
+        if len(host) > MAX_SITE_KEY:
+            host = f"{host[:MAX_SITE_KEY - 9]}-{hashlib.sha1(host.encode()).hexdigest()[:8]}"
+        return host
 
     def is_article_url(self, url: str) -> bool:
         return looks_like_article_url(url)

@@ -51,3 +51,18 @@ def test_bad_site_argument_is_a_clear_error(tmp_path: Path) -> None:
     outcome = scrapy_crawl("news", "not-a-url", f"sqlite:///{tmp_path / 'x.db'}", tmp_path / "run", site_arg=True)
     assert outcome.returncode != 0
     assert "not a site URL: 'not-a-url'" in outcome.log
+
+
+def test_a_site_key_fits_the_store_whatever_the_host() -> None:
+    """Hosts may have 253 characters; ``sites.key`` takes 64 (PostgreSQL refuses a longer value,
+    which would fail every article of the site)."""
+    from spiders.news import MAX_SITE_KEY, NewsSpider
+
+    spider = NewsSpider(site="http://127.0.0.1:8000")
+    assert spider.site_key("https://www.example.com/news/") == "example.com"
+    assert spider.site_key("http://127.0.0.1:8000/") == "127.0.0.1:8000"
+    long_a = "https://" + "regional-" * 12 + "a.example.com/"
+    long_b = "https://" + "regional-" * 12 + "b.example.com/"
+    key_a, key_b = spider.site_key(long_a), spider.site_key(long_b)
+    assert len(key_a) == len(key_b) == MAX_SITE_KEY
+    assert key_a != key_b and key_a == spider.site_key(long_a.upper())
