@@ -164,6 +164,16 @@ DOWNLOADER_MIDDLEWARES = {
     # whole page on the event loop
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "harvester.meta_refresh.MetaRefresh": 580,
+    # Scrapy's redirects, where a chain may come back once to one of its URLs (a consent gate:
+    # article -> consent page that sets a cookie -> article); a second return is a redirect loop
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "harvester.redirects.Redirects": 600,
+    # Scrapy's cookies, with the public-suffix check offline (Scrapy's fetches the list from
+    # publicsuffix.org) and a cap on a site's cookies (HARVESTER_MAX_COOKIE_BYTES): a cookie bomb
+    # would grow the jar with every page and get every later request refused
+    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
+    "harvester.cookies.BoundedCookiesMiddleware": 700,
 }
+HARVESTER_MAX_COOKIE_BYTES = 8 * 1024
 # Set to a path (``%(name)s`` = spider name) to get the crawl stats as JSON at the end of a crawl.
 HARVESTER_STATS_FILE = None
