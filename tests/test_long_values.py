@@ -124,3 +124,21 @@ def test_a_crawl_meeting_over_long_urls_stores_the_good_articles_and_records_the
     assert url == base + redirected.path  # the URL the crawl asked for; the detail names the target
     assert detail.startswith(f"redirected to {base}{LONG_PATH[:40]}")
     assert not [row for row in log if row.outcome == "error"], log
+
+
+def test_a_page_listing_thousands_of_tags_and_authors_keeps_the_first_ones() -> None:
+    """Each would be a row of the store: 20,000 of each made one article 40,000 rows."""
+    from harvester.extraction.authors import MAX_AUTHORS
+    from harvester.extraction.taxonomy import MAX_TAGS
+
+    from harvester.extraction.authors import clean_authors
+
+    story = STORIES[0]
+    many = 2_000
+    tags = "".join(f'<meta property="article:tag" content="Tag {i}">' for i in range(many))
+    page = pages.article_page(story).replace("</head>", f"{tags}</head>", 1)
+    result = extract(page, "http://127.0.0.1:8000" + story.path)
+    assert isinstance(result, Article), result
+    assert result.tags == [f"Tag {i}" for i in range(MAX_TAGS)]
+    people = clean_authors([f"Anna Person{i}" for i in range(many)])
+    assert people == [f"Anna Person{i}" for i in range(MAX_AUTHORS)]

@@ -16,7 +16,7 @@ from harvester.extraction.authors import clean_authors, set_authors
 from harvester.extraction.pagemeta import PageMeta
 from harvester.extraction.scope import SCOPE_SKIP_PARTS, SCOPE_SKIP_TAGS, scoped
 from harvester.extraction.select import value_of
-from harvester.extraction.taxonomy import kicker_section, tag_text
+from harvester.extraction.taxonomy import clean_tags, kicker_section, tag_text
 
 AUTHOR_MARKUP = (
     "[itemprop=author] [itemprop=name]", "[itemprop=author]",
@@ -141,7 +141,7 @@ def markup_from_scope(scope: HtmlElement, meta: PageMeta, skip_tags: frozenset[s
     if not meta.tags:
         for selector in filter(written.possible, TAG_MARKUP):
             found = scoped(scope, selector, skip_tags, skip_parts)
-            tags = list(dict.fromkeys(t for el in found for t in _tag_values(el)))
+            tags = clean_tags([t for el in found for t in _tag_values(el)])
             if tags:
                 meta.tags, meta.sources["tags"] = tags, "selector"
                 break

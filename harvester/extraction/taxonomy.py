@@ -21,9 +21,13 @@ TAXONOMY_SEGMENTS = frozenset(
      "rubrik", "ressort", "kategorie", "categoria", "categorie", "thema", "themen", "subject", "subjects"}
 )
 MAX_KICKER_WORDS = 4
-MAX_TAG_CHARS = 200
+MAX_TAG_CHARS = 500
 """A longer "tag" is a paragraph or junk a page put in a keywords field, not a tag (the longest tag
-extracted from the dev set's 258 pages has 85 characters: a keywords field without commas)."""
+extracted from the dev set's 258 pages has 194 characters: a comma-separated list in one
+``article:tag``). 500 characters stay within what a PostgreSQL index takes (about 2,700 bytes)."""
+MAX_TAGS = 100
+"""Tags kept per article, the first ones (the most on one dev-set page is 21; a page listing 20,000
+would cost the store 20,000 rows)."""
 
 
 def tag_text(value: str) -> str:
@@ -33,12 +37,14 @@ def tag_text(value: str) -> str:
 
 def clean_tags(values: list[str]) -> list[str]:
     """Tags normalised, empty and over-long ones dropped, de-duplicated case-insensitively (first
-    spelling kept)."""
+    spelling kept); at most ``MAX_TAGS``."""
     seen: dict[str, str] = {}
     for v in values:
         v = tag_text(v)
         if v and len(v) <= MAX_TAG_CHARS and v.casefold() not in seen:
             seen[v.casefold()] = v
+            if len(seen) == MAX_TAGS:
+                break
     return list(seen.values())
 
 
