@@ -62,6 +62,32 @@ def test_a_teaser_marked_not_free_in_json_ld_is_a_paywall() -> None:
     assert result.page_class is PageClass.PAYWALL
 
 
+def test_a_long_teaser_cut_off_by_a_prompt_is_a_paywall_and_a_whole_article_with_it_is_not() -> None:
+    """A prompt that only a cut-off article carries ("To continue reading, subscribe", "you have
+    reached your limit of free articles") marks teasers of up to 400 words; with more the page
+    holds the article (publishers serve the whole text with the prompt in the markup)."""
+    prompt = ("<div class='offer'><p>To continue reading, subscribe today.</p>"
+              "<p>You have reached your limit of free articles this month.</p></div>")
+    teaser = extract(page(article_body(5).replace("</article>", prompt + "</article>")), "https://example.org/news/x")
+    assert isinstance(teaser, NonArticle) and teaser.page_class is PageClass.PAYWALL, teaser
+    assert "250-word teaser" in teaser.reason  # over the 120 words a "subscribers only" prompt marks
+    whole = extract(page(article_body(9).replace("</article>", prompt + "</article>")), "https://example.org/news/x")
+    assert isinstance(whole, Article), whole
+
+
+def test_a_long_consent_manager_wall_is_blocked_whatever_its_length() -> None:
+    """Cookiebot's wording, with a vendor list making it longer than any short-wall check reads."""
+    vendors = "".join(f"<p>Vendor {n}: Example Ads Ltd processes personal data for measurement and profiling "
+                      f"based on legitimate interest and consent under the applicable regulation.</p>" for n in range(30))
+    wall = ("<div id='consent'><h2>This website uses cookies</h2><p>We use cookies to personalise content and ads, "
+            "to provide social media features and to analyse our traffic. We also share information about your use "
+            "of our site with our social media, advertising and analytics partners.</p>"
+            "<p>Necessary cookies help make a website usable by enabling basic functions like page navigation.</p>"
+            f"{vendors}<button>Allow all</button><button>Deny</button></div>")
+    result = extract(page(wall, title="Daily Planet"), "https://example.org/news/x")
+    assert isinstance(result, NonArticle) and result.page_class is PageClass.BLOCKED, result
+
+
 def test_a_full_article_with_a_subscription_footer_is_an_article() -> None:
     footer = "<p>Already a subscriber? Log in to manage your newsletter.</p>"
     assert isinstance(extract(page(article_body(5) + footer), "https://example.org/news/x"), Article)

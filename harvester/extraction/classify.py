@@ -89,6 +89,7 @@ CHALLENGE = re.compile(
     r"\bpardon our interruption\b|\benable javascript and cookies to continue\b|\bddos protection\b|"
     r"\baccess (?:to this page has been )?denied\b|\brequest unsuccessful\b|\bunusual traffic\b|"
     r"\bbefore you continue\b|\bwe value your privacy\b|\bcookie consent\b|\bconsent to (?:the use of )?cookies\b|"
+    r"\bthis (?:website|site) uses cookies\b|"
     r"\baccept (?:all )?cookies to (?:continue|read|view)\b",
     re.IGNORECASE,
 )
@@ -110,6 +111,21 @@ PAYWALL = re.compile(
 PAYWALL_MARKUP = re.compile(r"\bpaywall\b|\bpremium-wall\b|\bsubscription-wall\b|\bmetered-wall\b", re.IGNORECASE)
 MAX_PAYWALL_BODY_WORDS = 120
 """A page whose body stops under this many words next to a subscription prompt is a paywall stub."""
+CUT_OFF = re.compile(
+    r"\bsubscribe (?:now |today )?to (?:continue|keep) reading\b|\bto continue reading,? (?:please )?(?:subscribe|"
+    r"become a (?:subscriber|member)|sign up|register|log ?in|sign in)\b|\b(?:the rest of|the full) (?:this )?"
+    r"(?:article|story) is (?:only )?(?:available )?(?:for|to) (?:subscribers|members)\b|"
+    r"\byou(?:'ve| have) (?:reached|hit|used up) (?:your|the) (?:limit|maximum|allowance) of free (?:articles|stories)\b|"
+    r"\byou(?:'ve| have) (?:reached|hit|used) (?:your|all your) (?:free article|monthly article) limit\b|"
+    r"\byou(?:'ve| have) read all (?:of )?your free (?:articles|stories)\b",
+    re.IGNORECASE,
+)
+"""What only a page whose article is cut off says (the prompts above also stand in navigation and
+footers of free articles: "Already a subscriber?")."""
+MAX_CUT_OFF_BODY_WORDS = 400
+"""A body under this many words next to a ``CUT_OFF`` prompt is a teaser (a few paragraphs shown
+before the prompt); a longer one is kept: publishers also serve the whole text with the prompt in
+the markup, to readers who are let through."""
 
 
 _INVISIBLE_TAGS = frozenset({"script", "style", "noscript", "template"})
@@ -166,9 +182,15 @@ def blocked_reason(root: HtmlElement, body: HtmlElement, raw_html: str) -> str |
 def paywall_reason(root: HtmlElement, body: HtmlElement, body_words: int, raw_html: str,
                    accessible_for_free: bool | None) -> str | None:
     """A reason when the extracted body is a short teaser cut by a subscription prompt, else None."""
+    if body_words >= MAX_CUT_OFF_BODY_WORDS:
+        return None
+    text = _visible_text(body)
+    match = CUT_OFF.search(text)
+    if match:
+        return f"paywall: {body_words}-word teaser, page says {match.group(0)!r}"
     if body_words >= MAX_PAYWALL_BODY_WORDS:
         return None
-    match = PAYWALL.search(_visible_text(body))
+    match = PAYWALL.search(text)
     if match:
         return f"paywall: {body_words}-word teaser, page says {match.group(0)!r}"
     if accessible_for_free is False:
@@ -194,9 +216,9 @@ WALL_PHRASES = (
     re.compile(r"\bwe value your privacy\b", re.IGNORECASE),
     re.compile(r"\b(?:we and )?our (?:\d+ )?(?:partners|vendors) (?:store|use|process|may use)\b", re.IGNORECASE),
     re.compile(r"\bstore and/or access information on a device\b", re.IGNORECASE),
-    re.compile(r"\bpersonali[sz]ed (?:ads|advertising)(?: and content)?\b", re.IGNORECASE),
+    re.compile(r"\bpersonali[sz](?:ed|e) (?:content and )?(?:ads|advertising)(?: and content)?\b", re.IGNORECASE),
     re.compile(r"\blegitimate interests?\b", re.IGNORECASE),
-    re.compile(r"\b(?:accept|reject|refuse|decline) all\b", re.IGNORECASE),
+    re.compile(r"\b(?:accept|reject|refuse|decline|allow|deny) all\b|\ballow selection\b", re.IGNORECASE),
     re.compile(r"\bmanage (?:your )?(?:preferences|options|settings|choices|cookies)\b", re.IGNORECASE),
     re.compile(r"\bprecise geolocation data\b", re.IGNORECASE),
     re.compile(r"\b(?:click|clicking) (?:to )?(?:consent|accept|agree)\b", re.IGNORECASE),
@@ -204,6 +226,11 @@ WALL_PHRASES = (
     re.compile(r"\bbefore you continue\b|\bbefore consenting\b", re.IGNORECASE),
     re.compile(r"\bchecking (?:if the site connection is secure|your browser)\b|\bverify you are human\b",
                re.IGNORECASE),
+    # Cookiebot's and its imitators' wording
+    re.compile(r"\bthis (?:website|site) uses cookies\b", re.IGNORECASE),
+    re.compile(r"\bshare information about your use of our site\b", re.IGNORECASE),
+    re.compile(r"\b(?:necessary|statistics?|marketing|preferences?|functional|performance|analytics?) cookies "
+               r"(?:help|are used|enable|allow|collect|let)\b", re.IGNORECASE),
 )
 _WALL_PHRASE_SCAN = re.compile("|".join(f"(?P<p{i}>{p.pattern})" for i, p in enumerate(WALL_PHRASES)), re.IGNORECASE)
 """All of WALL_PHRASES in one pass; the name of the group that matched tells which phrase it was."""
@@ -211,8 +238,10 @@ MIN_WALL_PHRASES = 4
 """Distinct wall phrases in the body that make it a wall (an article about cookies has one or two)."""
 _WALL_PHRASE_WORDS = (
     ("privacy",), ("partners", "vendors"), ("and/or access",), ("personali",), ("legitimate interest",),
-    ("accept", "reject", "refuse", "decline"), ("manage",), ("geolocation",), ("click",),
+    ("accept", "reject", "refuse", "decline", "allow", "deny"), ("manage",), ("geolocation",), ("click",),
     ("withdraw your", "change your"), ("before",), ("checking", "verify you are human"),
+    ("uses cookies",), ("your use of our site",), ("cookies help", "cookies are used", "cookies enable",
+                                                      "cookies allow", "cookies collect", "cookies let"),
 )
 """For each of WALL_PHRASES, words one of which any match of it holds (lower-cased): a body holding
 the words of fewer than MIN_WALL_PHRASES phrases cannot be a wall, and is not scanned (the scan costs
@@ -222,7 +251,8 @@ WALL_MARKUP = re.compile(
     r"^(?:consent[-_]?wall|cookie[-_]?wall|consent[-_]?(?:banner|modal|overlay|layer|popup)|cmp[-_]?container|"
     r"gdpr[-_]?(?:wall|consent|banner)|onetrust[-_]?(?:banner-sdk|consent-sdk)|didomi[-_]?(?:popup|host)|"
     r"qc-cmp2?-container|sp_message_container(?:_\d+)?|cf-challenge(?:-running)?|challenge-(?:platform|form|body)|"
-    r"px-captcha|captcha-container)$",
+    r"px-captcha|captcha-container|cybotcookiebotdialog(?:bodycontent)?|usercentrics-root|uc-banner|"
+    r"truste-consent-track|cmplz-cookiebanner|cookie-law-info-bar|borlabs-cookie|iubenda-cs-banner)$",
     re.IGNORECASE,
 )
 
