@@ -145,6 +145,8 @@ def fetch_log_row(
     if len(url) > MAX_URL_LENGTH:
         cut = f"URL cut to its first {MAX_URL_LENGTH:,} of {len(url):,} characters"
         url, detail = url[:MAX_URL_LENGTH], f"{cut}; {detail}" if detail else cut
+    if detail and "\x00" in detail:  # an error message quoting what a server sent: PostgreSQL takes no NUL
+        detail = detail.replace("\x00", "")
     return {"run_id": run_id, "url": url, "fetched_at": fetched_at, "status_code": status, "bytes": size,
             "outcome": outcome, "reason": reason, "detail": detail or None, "article_id": article_id}
 

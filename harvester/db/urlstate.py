@@ -9,6 +9,7 @@ is not returned as known, so it is fetched again like a new one.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -46,6 +47,20 @@ class KnownUrl:
     last_outcome: str
 
 
+MAX_VALIDATOR_CHARS = 1024
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+
+
+def usable_validator(value: str | None) -> str | None:
+    """A validator header as received when it can be sent back (``If-None-Match``,
+    ``If-Modified-Since``) and stored, else None: no control characters (a NUL is more than
+    PostgreSQL's text columns take: the article used to fail with it), at most
+    ``MAX_VALIDATOR_CHARS`` (a 100 KB ETag sent back would get the request refused)."""
+    if not value or len(value) > MAX_VALIDATOR_CHARS or _CONTROL.search(value):
+        return None
+    return value
+
+
 @dataclass(frozen=True)
 class Validators:
     """What a response said about its content: validators and the hash of its body."""
@@ -58,8 +73,8 @@ class Validators:
     def of(cls, headers: Mapping[str, str], body: bytes | None) -> Validators:
         lowered = {key.lower(): value for key, value in headers.items()}
         return cls(
-            etag=lowered.get("etag") or None,
-            last_modified=lowered.get("last-modified") or None,
+            etag=usable_validator(lowered.get("etag")),
+            last_modified=usable_validator(lowered.get("last-modified")),
             body_sha256=body_hash(body) if body else None,
         )
 
@@ -69,8 +84,8 @@ class Validators:
         """The validators of a raw page (its hash as computed when it was fetched)."""
         lowered = {key.lower(): value for key, value in raw.headers.items()}
         return cls(
-            etag=lowered.get("etag") or None,
-            last_modified=lowered.get("last-modified") or None,
+            etag=usable_validator(lowered.get("etag")),
+            last_modified=usable_validator(lowered.get("last-modified")),
             body_sha256=raw.digest if raw.length else None,
         )
 
