@@ -291,7 +291,8 @@ class StorePipeline:
             self._lock_check.stop()
         stats = self.crawler.stats
         pages = int(stats.get_value("response_received_count", 0) or 0)
-        status, detail = run_status(reason, pages, self.failure, int(stats.get_value("harvester/store/failed", 0) or 0))
+        failure = self.failure or getattr(spider, "run_failure", None)
+        status, detail = run_status(reason, pages, failure, int(stats.get_value("harvester/store/failed", 0) or 0))
         # A worker of a distributed run only flushes its part; the run's last worker completes the row.
         end = RunEnd(self.run_id, datetime.now(UTC), status, pages, detail, complete=self.cluster is None,
                      skipped=_skipped_known(stats))

@@ -37,6 +37,7 @@ import scrapy
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import Response
+from scrapy.utils.defer import deferred_from_coro
 from twisted.python.failure import Failure
 
 from harvester.cluster.config import frontier_url
@@ -86,6 +87,7 @@ class SiteSpider(scrapy.Spider):
     reserved_slugs: ClassVar[frozenset[str]] = frozenset()
     listing_path: ClassVar[re.Pattern[str] | None] = None
     bypass_dupefilter = False  # set from the crawl's settings (JOBDIR) in from_crawler
+    run_failure: str | None = None  # why this run cannot go on (the store's pipeline records it as the run's failure)
 
     def __init__(self, *args: Any, base_url: str | None = None, since: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -541,6 +543,10 @@ class SiteSpider(scrapy.Spider):
         if not interrupted:
             self._count(f"error/{failure.reason}")
             self.logger.warning("not extracted [%s]: %s (%s)", failure.reason, url, failure.detail)
+        if self.pool.broken is not None and self.run_failure is None:
+            # no page can be extracted any more: the run stops, failed, rather than fetch the site for nothing
+            self.run_failure = self.pool.broken
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="failed"))
         item = self._outcome(url, "skipped" if interrupted else "error", failure.reason, detail=failure.detail,
                              status=status, article=article and not interrupted)
         item.size = size

@@ -33,6 +33,7 @@ import threading
 import time
 import weakref
 from concurrent.futures import CancelledError, Future, TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -169,6 +170,7 @@ class ExtractionPool:
         self._stopped: weakref.WeakSet[Any] = weakref.WeakSet()  # crawlers that stopped waiting
         self._closing = False
         self._starter: threading.Thread | None = None
+        self.broken: str | None = None  # why no worker can run, once they all died (see ``_broken``)
 
     @property
     def in_process(self) -> bool:
@@ -196,6 +198,8 @@ class ExtractionPool:
         ``cancel_pending(owner)`` lets go of its pages only."""
         if self._closing or (owner is not None and owner in self._stopped):
             return ExtractFailure(EXTRACT_INTERRUPTED, "the crawl is shutting down")
+        if self.broken is not None:
+            return ExtractFailure(EXTRACT_CRASH, self.broken)
         if self._pool is None:
             self.start()
         if self._pool is None:  # one worker: in-process, on the event loop (debugging)
@@ -221,11 +225,23 @@ class ExtractionPool:
         except ProcessExpired as exc:  # killed from outside (the OOM killer: SIGKILL) or crashed
             reason = EXTRACT_MEMORY if exc.exitcode == -signal.SIGKILL else EXTRACT_CRASH
             return ExtractFailure(reason, f"extraction worker died: {exc}")
+        except BrokenProcessPool as exc:
+            return ExtractFailure(EXTRACT_CRASH, self._broken(exc))
         except (CancelledError, asyncio.CancelledError):
             future.cancel()
             return ExtractFailure(EXTRACT_INTERRUPTED, "the crawl stopped before the page was extracted")
         finally:
             self._pending.pop(waiting, None)
+
+    def _broken(self, exc: BaseException) -> str:
+        """Every worker died before it could take a page (pebble gave up on the pool): no page of
+        this process can be extracted, so every later one gets this answer at once."""
+        if self.broken is None:
+            self.broken = (f"the extraction workers died as they started ({exc}). A script that starts a crawl must "
+                           "do it under `if __name__ == \"__main__\":`: the workers' fork server imports the "
+                           "script's module, which would start it again")
+            log.error("%s", self.broken)
+        return self.broken
 
     @property
     def pending(self) -> int:

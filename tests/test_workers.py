@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import time
+from pathlib import Path
 
 import pytest
 
@@ -216,3 +218,61 @@ def test_a_page_awaiting_the_workers_start_is_let_go_at_shutdown() -> None:
     done = subprocess.run([sys.executable, "-c", STOPPING], input=PAGE, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split() == ["ExtractFailure", EXTRACT_INTERRUPTED]
+
+
+UNGUARDED = r"""
+import sys
+from scrapy.cmdline import execute
+
+# no `if __name__ == "__main__":` around it: the workers' fork server imports this module, which
+# starts the crawl again there, and the workers die as they start
+execute(["scrapy", "crawl", "news", "-a", "site=" + sys.argv[1], "-s", "LOG_FILE=" + sys.argv[2],
+         "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "RETRY_TIMES=0"])
+"""
+
+
+def test_a_crawl_whose_workers_die_as_they_start_fails_with_the_reason(tmp_path: Path) -> None:
+    """Every worker dying at start (here a script without a `__main__` guard, which the fork server
+    re-runs) made each discovery callback raise pebble's BrokenProcessPool: nothing was stored,
+    nothing recorded why, and the run ended `finished`, exit 0. Now the pages are recorded
+    `extract_crash`, and the run stops, `failed`, with the reason and what to do about it."""
+    import html
+    import sqlite3
+    import subprocess
+    import sys
+    from contextlib import closing
+
+    from harvester.db.testing import sqlite_at_head
+    from tests.hostile import pages
+    from tests.hostile.articles import STORIES
+    from tests.crawling import REPO_ROOT
+    from tests.hostile.server import HostileServer, html_route
+
+    server = HostileServer()
+    for story in STORIES[:3]:
+        server.routes[story.path] = html_route(pages.article_page(story))
+    script = tmp_path / "crawl_script.py"
+    script.write_text(UNGUARDED, encoding="utf-8")
+    database = sqlite_at_head(tmp_path / "unguarded.db")
+    log_file = tmp_path / "crawl.log"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HARVESTER_", "SCRAPY_"))}
+    env["HARVESTER_DATABASE_URL"] = database
+    with server:
+        base = server.base_url
+        server.routes["/sitemap.xml"] = html_route(
+            '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            + "".join(f"<url><loc>{html.escape(base + s.path)}</loc></url>" for s in STORIES[:3]) + "</urlset>",
+            content_type="application/xml")
+        done = subprocess.run([sys.executable, str(script), base, str(log_file)], cwd=REPO_ROOT, env=env,
+                              capture_output=True, text=True, timeout=240)  # exit 0: `harvester crawl` has the exit code that tells
+    log = log_file.read_text(encoding="utf-8") if log_file.exists() else ""
+    assert "BrokenProcessPool" not in log
+    with closing(sqlite3.connect(database.removeprefix("sqlite:///"))) as conn:
+        runs = conn.execute("SELECT status, status_detail FROM crawl_runs").fetchall()
+        crashed = conn.execute("SELECT count(*) FROM fetch_log WHERE reason = 'extract_crash'").fetchone()[0]
+    failed = [detail for status, detail in runs if status == "failed"]
+    assert len(failed) == 1, (runs, done.stderr[-2000:])
+    assert "__main__" in failed[0]
+    # the fork server's re-runs of the script found the site's run lock taken: they did nothing
+    assert {status for status, _ in runs} == {"failed", "skipped"} or len(runs) == 1
+    assert crashed >= 1
