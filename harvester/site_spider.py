@@ -543,14 +543,18 @@ class SiteSpider(scrapy.Spider):
         if not interrupted:
             self._count(f"error/{failure.reason}")
             self.logger.warning("not extracted [%s]: %s (%s)", failure.reason, url, failure.detail)
-        if self.pool.broken is not None and self.run_failure is None:
-            # no page can be extracted any more: the run stops, failed, rather than fetch the site for nothing
-            self.run_failure = self.pool.broken
-            deferred_from_coro(self.crawler.engine.close_spider_async(reason="failed"))
+        self._stop_if_extraction_broken()
         item = self._outcome(url, "skipped" if interrupted else "error", failure.reason, detail=failure.detail,
                              status=status, article=article and not interrupted)
         item.size = size
         return item
+
+    def _stop_if_extraction_broken(self) -> None:
+        """No page can be extracted any more (every worker died as it started): the run stops,
+        failed with the pool's reason, rather than fetch the site for nothing."""
+        if self.pool.broken is not None and self.run_failure is None:
+            self.run_failure = self.pool.broken
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="failed"))
 
     def _outcome(
         self, url: str, outcome: str, reason: str, *, detail: str = "", status: int | None = None,

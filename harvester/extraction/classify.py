@@ -102,7 +102,7 @@ MAX_WALL_WORDS = 250
 """A challenge or consent wall carries at most this many words of visible text."""
 # A subscription prompt in place of the rest of the article.
 PAYWALL = re.compile(
-    r"\bsubscribe (?:now )?to (?:continue|keep) reading\b|\b(?:this|the full) (?:article|story) is (?:only )?"
+    r"\bthis (?:article|story) is (?:only )?"
     r"(?:available )?(?:for|to) (?:subscribers|members)\b|\bsubscribers only\b|\balready a subscriber\b|"
     r"\bcontinue reading with a subscription\b|\bto read the full (?:article|story)\b|\bunlock this article\b|"
     r"\bnur für abonnenten\b|\bjetzt weiterlesen mit\b|\bréservé aux abonnés\b|\bsólo para suscriptores\b",
@@ -120,8 +120,9 @@ CUT_OFF = re.compile(
     r"\byou(?:'ve| have) read all (?:of )?your free (?:articles|stories)\b",
     re.IGNORECASE,
 )
-"""What only a page whose article is cut off says (the prompts above also stand in navigation and
-footers of free articles: "Already a subscriber?")."""
+"""What only a page whose article is cut off says; checked first, for bodies up to
+``MAX_CUT_OFF_BODY_WORDS`` (``PAYWALL``'s prompts also stand in navigation and footers of free
+articles, "Already a subscriber?", so they mark only bodies under ``MAX_PAYWALL_BODY_WORDS``)."""
 MAX_CUT_OFF_BODY_WORDS = 400
 """A body under this many words next to a ``CUT_OFF`` prompt is a teaser (a few paragraphs shown
 before the prompt); a longer one is kept: publishers also serve the whole text with the prompt in

@@ -16,7 +16,7 @@ from harvester.extraction.authors import clean_authors, set_authors
 from harvester.extraction.pagemeta import PageMeta
 from harvester.extraction.scope import SCOPE_SKIP_PARTS, SCOPE_SKIP_TAGS, scoped
 from harvester.extraction.select import value_of
-from harvester.extraction.taxonomy import clean_tags, kicker_section, tag_text
+from harvester.extraction.taxonomy import clean_tags, kicker_section
 
 AUTHOR_MARKUP = (
     "[itemprop=author] [itemprop=name]", "[itemprop=author]",
@@ -111,12 +111,12 @@ class _Written:
 
 
 def _tag_values(el: HtmlElement) -> list[str]:
-    """Tags of one element: a link's text, or a comma-separated keywords value."""
+    """Tags of one element as written (``clean_tags`` normalises them): a link's text, or a
+    comma-separated keywords value."""
     if "category" in (el.get("rel") or "").lower():
         return []
     value = value_of(el)
-    parts = value.split(",") if el.tag == "meta" or "keywords" in (el.get("itemprop") or el.get("property") or "") else [value]
-    return [tag_text(p) for p in parts if tag_text(p)]
+    return value.split(",") if el.tag == "meta" or "keywords" in (el.get("itemprop") or el.get("property") or "") else [value]
 
 
 def markup_from_scope(scope: HtmlElement, meta: PageMeta, skip_tags: frozenset[str] = SCOPE_SKIP_TAGS,
