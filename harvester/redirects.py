@@ -16,11 +16,19 @@ from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
 from scrapy.http import Response
 
 
+REVISIT_META = "harvester_redirect_revisit"
+"""Set on a redirect this middleware let past the duplicate filter: the next hop inherits
+``dont_filter`` from it (Scrapy copies it along the chain), and must not."""
+
+
 class Redirects(RedirectMiddleware):
     def process_response(self, request: Request, response: Response) -> Request | Response:  # type: ignore[override]
         result = super().process_response(request, response)
-        if isinstance(result, Request) and not result.dont_filter:
+        if isinstance(result, Request):
+            if result.meta.pop(REVISIT_META, False):
+                result.dont_filter = False  # the one return was the hop before this one
             chain = result.meta.get("redirect_urls") or []
-            if chain.count(result.url) == 1:  # back to where this request started (or passed) once
+            if not result.dont_filter and chain.count(result.url) == 1:  # back where it started or passed, once
                 result.dont_filter = True
+                result.meta[REVISIT_META] = True
         return result
