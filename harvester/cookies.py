@@ -10,7 +10,7 @@
   answer) would otherwise grow the jar with every page and get every later request refused
   (431, or 400 "Request Header Or Cookie Too Large") for the rest of the crawl. Cookies beyond the
   cap are not kept (counted in ``harvester/cookies/refused_over_cap``); a cookie replacing one of
-  the same name always is.
+  the same name counts in its place.
 """
 
 from __future__ import annotations
